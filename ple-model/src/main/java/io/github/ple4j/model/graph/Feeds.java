@@ -1,0 +1,161 @@
+package io.github.ple4j.model.graph;
+
+import io.github.ple4j.model.config.CategoricalField;
+import io.github.ple4j.model.config.PleConfig;
+import io.github.ple4j.model.config.TaskSpec;
+import io.github.ple4j.model.config.TaskType;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.dataset.api.MultiDataSet;
+import org.nd4j.linalg.factory.Nd4j;
+
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Turns user arrays into the graph's placeholder map, in the order {@link GraphSignature} defines, and
+ * checks them on the way: counts, shapes, categorical ids in range, binary labels 0/1 where the mask is 1.
+ * Errors name the array, the row or column and what was expected.
+ */
+public final class Feeds {
+    private final PleConfig config;
+    private final GraphSignature sig;
+    private final List<DropoutSite> dropoutSites;
+    private final DataType dt;
+
+    public Feeds(PleGraph graph) {
+        this.config = graph.config();
+        this.sig = graph.signature();
+        this.dropoutSites = graph.dropoutSites();
+        this.dt = config.dataType().nd4j();
+    }
+
+    /** Placeholders for the inputs only (prediction): features in signature order, dropout masks of ones. */
+    public Map<String, INDArray> features(INDArray... features) {
+        List<String> names = sig.featureInputs();
+        if (features == null || features.length != names.size()) {
+            throw new IllegalArgumentException("expected " + names.size() + " feature array(s) " + names + " but got "
+                    + (features == null ? 0 : features.length));
+        }
+        Map<String, INDArray> ph = new HashMap<>();
+        long batch = -1;
+        for (int i = 0; i < names.size(); i++) {
+            String name = names.get(i);
+            long cols = name.equals(GraphSignature.DENSE) ? config.inputs().denseSize() : config.inputs().categorical().size();
+            INDArray a = matrix(name, features[i], cols);
+            if (batch >= 0 && a.size(0) != batch) {
+                throw new IllegalArgumentException("feature array '" + name + "' has " + a.size(0) + " rows but '"
+                        + names.get(0) + "' has " + batch);
+            }
+            batch = a.size(0);
+            if (name.equals(GraphSignature.CATEGORICAL)) {
+                checkIds(a);
+            }
+            ph.put(name, cast(a));
+        }
+        for (DropoutSite s : dropoutSites) {
+            ph.put(s.placeholder(), Nd4j.ones(dt, s.shapeFor(batch)));
+        }
+        return ph;
+    }
+
+    /**
+     * Placeholders for a training or evaluation batch: features, labels, label masks (ones where absent),
+     * and the task loss weights when the graph takes them.
+     */
+    public Map<String, INDArray> batch(MultiDataSet mds, double[] lossWeights) {
+        Map<String, INDArray> ph = features(mds.getFeatures());
+        long batch = mds.getFeatures(0).size(0);
+        List<TaskSpec> tasks = config.tasks();
+        INDArray[] labels = mds.getLabels();
+        if (labels == null || labels.length != tasks.size()) {
+            throw new IllegalArgumentException("expected " + tasks.size() + " label array(s), one per task "
+                    + sig.tasks() + ", but got " + (labels == null ? 0 : labels.length));
+        }
+        INDArray[] masks = mds.getLabelsMaskArrays();
+        if (masks != null && masks.length != tasks.size()) {
+            throw new IllegalArgumentException("expected " + tasks.size() + " label mask array(s), one per task "
+                    + sig.tasks() + ", but got " + masks.length);
+        }
+        for (int k = 0; k < tasks.size(); k++) {
+            TaskSpec t = tasks.get(k);
+            INDArray y = column("labels for task '" + t.name() + "'", labels[k], batch);
+            INDArray m = masks == null || masks[k] == null ? Nd4j.ones(dt, batch, 1)
+                    : column("label mask for task '" + t.name() + "'", masks[k], batch);
+            checkLabels(t, y, m);
+            ph.put(GraphSignature.label(t.name()), cast(y));
+            ph.put(GraphSignature.mask(t.name()), cast(m));
+        }
+        if (sig.hasLossWeightsPlaceholder()) {
+            ph.put(GraphSignature.LOSS_WEIGHTS, Nd4j.createFromArray(lossWeights).castTo(dt));
+        }
+        return ph;
+    }
+
+    private INDArray cast(INDArray a) {
+        return a.dataType() == dt ? a : a.castTo(dt);
+    }
+
+    private static INDArray matrix(String name, INDArray a, long cols) {
+        if (a == null) {
+            throw new IllegalArgumentException("feature array '" + name + "' is null");
+        }
+        if (a.rank() != 2 || a.size(1) != cols) {
+            throw new IllegalArgumentException("feature array '" + name + "' must have shape [batch, " + cols
+                    + "] but has shape " + Arrays.toString(a.shape()));
+        }
+        return a;
+    }
+
+    private static INDArray column(String what, INDArray a, long batch) {
+        if (a == null) {
+            throw new IllegalArgumentException(what + " is null");
+        }
+        if (a.rank() == 1 && a.length() == batch) {
+            return a.reshape(batch, 1);
+        }
+        if (a.rank() != 2 || a.size(0) != batch || a.size(1) != 1) {
+            throw new IllegalArgumentException(what + " must have shape [" + batch + ", 1] but has shape "
+                    + Arrays.toString(a.shape()));
+        }
+        return a;
+    }
+
+    private void checkIds(INDArray ids) {
+        List<CategoricalField> fields = config.inputs().categorical();
+        double[][] v = ids.toDoubleMatrix();
+        for (int r = 0; r < v.length; r++) {
+            for (int c = 0; c < fields.size(); c++) {
+                double id = v[r][c];
+                int vocab = fields.get(c).vocabularySize();
+                if (!(id >= 0 && id < vocab && id == Math.rint(id))) {
+                    throw new IllegalArgumentException("categorical field '" + fields.get(c).name() + "' (column " + c
+                            + ") row " + r + ": expected an integer id in [0, " + vocab + ") but found " + id);
+                }
+            }
+        }
+    }
+
+    private static void checkLabels(TaskSpec t, INDArray y, INDArray m) {
+        double[] yv = y.toDoubleVector();
+        double[] mv = m.toDoubleVector();
+        for (int i = 0; i < yv.length; i++) {
+            if (mv[i] != 0 && mv[i] != 1) {
+                throw new IllegalArgumentException("label mask for task '" + t.name() + "' row " + i
+                        + ": expected 0 or 1 but found " + mv[i]);
+            }
+            if (mv[i] == 1) {
+                if (t.type() == TaskType.BINARY && yv[i] != 0 && yv[i] != 1) {
+                    throw new IllegalArgumentException("labels for task '" + t.name() + "' row " + i
+                            + ": expected 0 or 1 (BINARY task) but found " + yv[i]);
+                }
+                if (!Double.isFinite(yv[i])) {
+                    throw new IllegalArgumentException("labels for task '" + t.name() + "' row " + i
+                            + ": expected a finite number but found " + yv[i]);
+                }
+            }
+        }
+    }
+}

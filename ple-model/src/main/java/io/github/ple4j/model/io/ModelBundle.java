@@ -1,0 +1,197 @@
+package io.github.ple4j.model.io;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import io.github.ple4j.model.Versions;
+import io.github.ple4j.model.config.ConfigJson;
+import io.github.ple4j.model.config.PleConfig;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.Enumeration;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipException;
+import java.util.zip.ZipFile;
+import java.util.zip.ZipOutputStream;
+
+/**
+ * The versioned model file: a zip with {@code manifest.json} (format, versions, array index, training
+ * counters), {@code config.json} and one NumPy {@code .npy} file per parameter (and per optimiser state
+ * array when saved for resuming). Written to a temporary file and renamed, so an existing file is never left
+ * half-written. Reading parses only JSON and .npy in Java (no Java deserialisation, no native parsing of
+ * file content), never extracts to disk, and bounds every entry's size.
+ */
+public final class ModelBundle {
+    /** Format name in the manifest. */
+    public static final String FORMAT = "ple4j-model";
+    /** The layout version this library writes and the newest it reads. */
+    public static final int FORMAT_VERSION = 1;
+    /** Largest entry the reader inflates. */
+    static final long MAX_ENTRY_BYTES = 1L << 31;
+    private static final String MANIFEST = "manifest.json";
+    private static final String CONFIG = "config.json";
+
+    private ModelBundle() {
+    }
+
+    /** Writes a bundle atomically (temporary file in the same directory, then rename). */
+    public static void write(Path file, BundleContents contents) throws IOException {
+        Path dir = file.toAbsolutePath().getParent();
+        if (dir != null) {
+            Files.createDirectories(dir);
+        }
+        Path tmp = Files.createTempFile(dir, file.getFileName().toString(), ".tmp");
+        try {
+            try (OutputStream os = Files.newOutputStream(tmp); ZipOutputStream zip = new ZipOutputStream(os)) {
+                List<Manifest.Entry> params = writeArrays(zip, "params/", contents.parameters());
+                List<Manifest.Entry> updater = writeArrays(zip, "updater/", contents.updaterState());
+                Manifest m = new Manifest(FORMAT, FORMAT_VERSION, Versions.LIBRARY, Versions.ND4J, contents.epoch(),
+                        contents.step(), contents.updaterState().isEmpty() ? null
+                        : contents.config().training().optimizer().type().name(), params, updater);
+                put(zip, MANIFEST, ConfigJson.mapper().writeValueAsBytes(m));
+                put(zip, CONFIG, ConfigJson.toJson(contents.config()).getBytes(StandardCharsets.UTF_8));
+            }
+            try {
+                Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            } catch (AtomicMoveNotSupportedException e) {
+                Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
+            }
+        } finally {
+            Files.deleteIfExists(tmp);
+        }
+    }
+
+    private static List<Manifest.Entry> writeArrays(ZipOutputStream zip, String dir, Map<String, INDArray> arrays)
+            throws IOException {
+        List<Manifest.Entry> entries = new ArrayList<>();
+        int i = 0;
+        for (Map.Entry<String, INDArray> e : arrays.entrySet()) {
+            String name = dir + (i++) + ".npy";
+            put(zip, name, Npy.write(e.getValue()));
+            entries.add(new Manifest.Entry(e.getKey(), name, e.getValue().shape()));
+        }
+        return entries;
+    }
+
+    private static void put(ZipOutputStream zip, String name, byte[] bytes) throws IOException {
+        zip.putNextEntry(new ZipEntry(name));
+        zip.write(bytes);
+        zip.closeEntry();
+    }
+
+    /**
+     * Reads a bundle.
+     *
+     * @throws MalformedModelException when the file is not a bundle, is corrupt or truncated, or has a
+     *                                 newer format version
+     */
+    public static BundleContents read(Path file) throws IOException {
+        if (!Files.isRegularFile(file)) {
+            throw new java.io.FileNotFoundException(file + ": no such model file");
+        }
+        try (ZipFile zip = new ZipFile(file.toFile())) {
+            Map<String, ZipEntry> entries = new HashMap<>();
+            Enumeration<? extends ZipEntry> en = zip.entries();
+            while (en.hasMoreElements()) {
+                ZipEntry e = en.nextElement();
+                String n = e.getName();
+                if (n.startsWith("/") || n.contains("..") || n.contains("\\") || !n.matches("[A-Za-z0-9_./-]+")) {
+                    throw new MalformedModelException(file + ": zip entry name '" + n + "' is not allowed in a model bundle");
+                }
+                entries.put(n, e);
+            }
+            if (!entries.containsKey(MANIFEST)) {
+                throw new MalformedModelException(file + ": not a PLE4J model bundle (no " + MANIFEST + ")");
+            }
+            Manifest m;
+            try {
+                m = ConfigJson.mapper().readValue(bytes(zip, entries.get(MANIFEST), file), Manifest.class);
+            } catch (JsonProcessingException e) {
+                throw new MalformedModelException(file + ": unreadable " + MANIFEST + ": " + e.getOriginalMessage(), e);
+            }
+            if (!FORMAT.equals(m.format())) {
+                throw new MalformedModelException(file + ": format '" + m.format() + "' is not '" + FORMAT + "'");
+            }
+            if (m.formatVersion() > FORMAT_VERSION) {
+                throw new MalformedModelException(file + ": bundle format version " + m.formatVersion()
+                        + " is newer than this library reads (" + FORMAT_VERSION + "); written by PLE4J "
+                        + m.libraryVersion() + ", this is " + Versions.LIBRARY);
+            }
+            if (m.formatVersion() < 1) {
+                throw new MalformedModelException(file + ": bad bundle format version " + m.formatVersion());
+            }
+            if (!entries.containsKey(CONFIG)) {
+                throw new MalformedModelException(file + ": bundle has no " + CONFIG);
+            }
+            PleConfig config;
+            try {
+                config = ConfigJson.fromJson(new String(bytes(zip, entries.get(CONFIG), file), StandardCharsets.UTF_8),
+                        file + " " + CONFIG);
+            } catch (IllegalArgumentException e) {
+                throw new MalformedModelException(e.getMessage(), e);
+            }
+            Map<String, INDArray> params = readArrays(zip, entries, m.parameters(), file);
+            Map<String, INDArray> updater = readArrays(zip, entries, m.updaterState(), file);
+            return new BundleContents(config, params, updater, m.epoch(), m.step());
+        } catch (ZipException e) {
+            throw new MalformedModelException(file + ": not a valid zip file (" + e.getMessage() + ")", e);
+        }
+    }
+
+    private static Map<String, INDArray> readArrays(ZipFile zip, Map<String, ZipEntry> entries, List<Manifest.Entry> list,
+                                                    Path file) throws IOException {
+        Map<String, INDArray> out = new LinkedHashMap<>();
+        for (Manifest.Entry e : list) {
+            if (e == null || e.name() == null || e.file() == null || e.shape() == null) {
+                throw new MalformedModelException(file + ": incomplete array entry in " + MANIFEST);
+            }
+            ZipEntry ze = entries.get(e.file());
+            if (ze == null) {
+                throw new MalformedModelException(file + ": manifest names '" + e.file() + "' for '" + e.name()
+                        + "' but the bundle has no such entry");
+            }
+            INDArray a = Npy.read(bytes(zip, ze, file), file + " " + e.file());
+            if (!java.util.Arrays.equals(a.shape(), e.shape())) {
+                throw new MalformedModelException(file + ": '" + e.file() + "' has shape " + java.util.Arrays.toString(a.shape())
+                        + " but the manifest says " + java.util.Arrays.toString(e.shape()));
+            }
+            if (out.put(e.name(), a) != null) {
+                throw new MalformedModelException(file + ": array '" + e.name() + "' is listed twice");
+            }
+        }
+        return out;
+    }
+
+    private static byte[] bytes(ZipFile zip, ZipEntry e, Path file) throws IOException {
+        try (InputStream in = zip.getInputStream(e)) {
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            byte[] buf = new byte[1 << 16];
+            long total = 0;
+            int r;
+            while ((r = in.read(buf)) > 0) {
+                total += r;
+                if (total > MAX_ENTRY_BYTES) {
+                    throw new MalformedModelException(file + ": entry '" + e.getName() + "' is larger than "
+                            + MAX_ENTRY_BYTES + " bytes");
+                }
+                out.write(buf, 0, r);
+            }
+            return out.toByteArray();
+        } catch (ZipException | java.io.EOFException ex) {
+            throw new MalformedModelException(file + ": entry '" + e.getName() + "' is corrupt or truncated ("
+                    + ex.getMessage() + ")", ex);
+        }
+    }
+}

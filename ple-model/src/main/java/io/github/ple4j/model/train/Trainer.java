@@ -1,0 +1,260 @@
+package io.github.ple4j.model.train;
+
+import io.github.ple4j.model.config.EarlyStopping;
+import io.github.ple4j.model.config.PleConfig;
+import io.github.ple4j.model.eval.EvaluationReport;
+import io.github.ple4j.model.graph.DropoutSite;
+import io.github.ple4j.model.graph.Feeds;
+import io.github.ple4j.model.graph.GraphSignature;
+import io.github.ple4j.model.graph.PleGraph;
+import io.github.ple4j.model.loss.LossWeights;
+import org.nd4j.autodiff.samediff.SameDiff;
+import org.nd4j.autodiff.samediff.api.OutAndGrad;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.ops.random.impl.BernoulliDistribution;
+import org.nd4j.linalg.api.rng.Random;
+import org.nd4j.linalg.dataset.api.MultiDataSet;
+import org.nd4j.linalg.dataset.api.iterator.MultiDataSetIterator;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.learning.GradientUpdater;
+import org.nd4j.linalg.learning.config.IUpdater;
+
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+
+/**
+ * The training loop: one SameDiff forward/backward pass per batch
+ * ({@link SameDiff#calculateGradientsAndOutputs}), then one ND4J updater step per parameter. Owning the
+ * loop (rather than calling {@code SameDiff.fit}) gives per-task losses every step, non-finite checks before
+ * any parameter changes, per-step loss weights (Eq. 10), dropout masks, and updater state that can be saved
+ * and restored exactly. Not thread-safe; owned by {@link io.github.ple4j.model.PleModel}.
+ */
+public final class Trainer {
+    private final PleGraph graph;
+    private final Feeds feeds;
+    private final SameDiff sd;
+    private final PleConfig config;
+    private final List<String> params;
+    private final Map<String, GradientUpdater> updaters = new LinkedHashMap<>();
+    private final Map<String, INDArray> updaterViews = new LinkedHashMap<>();
+    private final Random dropoutRng;
+    private final List<String> lossOutputs;
+    private int epoch;
+    private long step;
+
+    public Trainer(PleGraph graph, Feeds feeds) {
+        this.graph = graph;
+        this.feeds = feeds;
+        this.sd = graph.sameDiff();
+        this.config = graph.config();
+        this.params = graph.parameterNames();
+        IUpdater conf = config.training().optimizer().toUpdater();
+        DataType dt = config.dataType().nd4j();
+        for (String p : params) {
+            INDArray arr = sd.getVariable(p).getArr();
+            long n = conf.stateSize(arr.length());
+            INDArray view = n == 0 ? null : Nd4j.zeros(dt, 1, n);
+            GradientUpdater gu = conf.instantiate(view, true);
+            updaters.put(p, gu);
+            if (view != null) {
+                updaterViews.put(p, view);
+            }
+        }
+        this.dropoutRng = Nd4j.getRandomFactory().getNewRandomInstance(config.seed() ^ 0x5DEECE66DL);
+        List<String> outs = new ArrayList<>();
+        outs.add(GraphSignature.TOTAL_LOSS);
+        outs.addAll(graph.signature().taskLossOutputs());
+        this.lossOutputs = List.copyOf(outs);
+        createGradientFunction(sd);
+    }
+
+    /** Builds the backward graph once, hiding SameDiff's per-op "Added differentiated op" console lines. */
+    private static void createGradientFunction(SameDiff sd) {
+        if (sd.hasGradientFunction()) {
+            return;
+        }
+        PrintStream original = System.out;
+        synchronized (System.class) {
+            System.setOut(new PrintStream(OutputStream.nullOutputStream()));
+            try {
+                sd.createGradFunction();
+            } finally {
+                System.setOut(original);
+            }
+        }
+    }
+
+    /** Epochs completed so far. */
+    public int epoch() {
+        return epoch;
+    }
+
+    /** Optimisation steps done so far. */
+    public long step() {
+        return step;
+    }
+
+    /** Restores the counters (when resuming from a bundle). */
+    public void setCounters(int epoch, long step) {
+        this.epoch = epoch;
+        this.step = step;
+    }
+
+    /** The updater state arrays (live views), by parameter name. Empty for stateless updaters (SGD). */
+    public Map<String, INDArray> updaterState() {
+        return java.util.Collections.unmodifiableMap(updaterViews);
+    }
+
+    /**
+     * One optimisation step on a batch. Throws {@link NonFiniteLossException} before changing any
+     * parameter when the loss or a gradient is not finite.
+     */
+    public StepInfo step(MultiDataSet batch, int batchInEpoch) {
+        double[] weights = LossWeights.at(config, epoch, step);
+        Map<String, INDArray> ph = feeds.batch(batch, weights);
+        long batchSize = batch.getFeatures(0).size(0);
+        double keep = 1.0 - config.dropout();
+        for (DropoutSite s : graph.dropoutSites()) {
+            INDArray m = Nd4j.createUninitialized(config.dataType().nd4j(), s.shapeFor(batchSize));
+            Nd4j.getExecutioner().exec(new BernoulliDistribution(m, keep), dropoutRng);
+            ph.put(s.placeholder(), m.divi(keep));
+        }
+        OutAndGrad og = sd.calculateGradientsAndOutputs(ph, lossOutputs, params);
+        Map<String, INDArray> outs = og.getOutputs();
+        double loss = outs.get(GraphSignature.TOTAL_LOSS).getDouble(0);
+        Map<String, Double> taskLoss = new LinkedHashMap<>();
+        for (String t : graph.signature().tasks()) {
+            taskLoss.put(t, outs.get(GraphSignature.taskLoss(t)).getDouble(0));
+        }
+        if (!Double.isFinite(loss)) {
+            throw new NonFiniteLossException("non-finite loss " + loss + " at epoch " + epoch + ", step " + step
+                    + "; task losses " + taskLoss + "; parameters were not updated");
+        }
+        Map<String, INDArray> grads = og.getGradients();
+        for (String p : params) {
+            INDArray g = grads.get(p);
+            if (g != null && !Double.isFinite(g.sumNumber().doubleValue())) {
+                throw new NonFiniteLossException("non-finite gradient of parameter '" + p + "' at epoch " + epoch
+                        + ", step " + step + " (loss " + loss + ", task losses " + taskLoss + "); parameters were not updated");
+            }
+        }
+        for (String p : params) {
+            INDArray g = grads.get(p);
+            if (g == null) {
+                continue;
+            }
+            updaters.get(p).applyUpdater(g, (int) step, epoch);
+            sd.getVariable(p).getArr().subi(g);
+        }
+        StepInfo info = new StepInfo(epoch, step, batchInEpoch, batchSize, loss, taskLoss);
+        step++;
+        return info;
+    }
+
+    /**
+     * Trains {@code epochs} more epochs.
+     *
+     * @param train     training batches (reset at the start of every epoch)
+     * @param valid     validation batches, or null
+     * @param evaluator evaluates the model on an iterator (used for validation)
+     * @param listeners callbacks
+     */
+    public TrainingResult fit(int epochs, MultiDataSetIterator train, MultiDataSetIterator valid,
+                              Function<MultiDataSetIterator, EvaluationReport> evaluator, List<TrainingListener> listeners) {
+        EarlyStopping es = config.training().earlyStopping();
+        if (es != null && valid == null) {
+            throw new IllegalArgumentException("training.earlyStopping is set (metric '" + es.metric()
+                    + "') but no validation data was given");
+        }
+        String monitor = es != null ? es.metric() : (valid != null ? "loss" : null);
+        boolean higher = monitor != null && EvaluationReport.higherIsBetter(monitor);
+        List<EpochResult> results = new ArrayList<>();
+        double best = Double.NaN;
+        int bestEpoch = epoch + epochs - 1;
+        int sinceBest = 0;
+        Map<String, INDArray> bestParams = null;
+        boolean stopped = false;
+        for (int e = 0; e < epochs; e++) {
+            long start = System.nanoTime();
+            listeners.forEach(l -> l.onEpochStart(epoch));
+            if (train.resetSupported()) {
+                train.reset();
+            } else if (e > 0) {
+                throw new IllegalArgumentException("the training iterator does not support reset(), so it cannot "
+                        + "feed more than one epoch");
+            }
+            double lossSum = 0;
+            Map<String, Double> taskSum = new LinkedHashMap<>();
+            int batches = 0;
+            long samples = 0;
+            while (train.hasNext()) {
+                StepInfo s = step(train.next(), batches);
+                batches++;
+                samples += s.batchSize();
+                lossSum += s.loss();
+                s.taskLoss().forEach((k, v) -> taskSum.merge(k, v, Double::sum));
+                listeners.forEach(l -> l.onStep(s));
+            }
+            if (batches == 0) {
+                throw new IllegalArgumentException("the training iterator gave no batch in epoch " + epoch);
+            }
+            final int nb = batches;
+            taskSum.replaceAll((k, v) -> v / nb);
+            EvaluationReport report = null;
+            if (valid != null) {
+                valid.reset();
+                report = evaluator.apply(valid);
+            }
+            double value = report != null ? report.metric(monitor) : Double.NaN;
+            boolean improved = report != null && (Double.isNaN(best)
+                    || (higher ? value > best + (es != null ? es.minDelta() : 0) : value < best - (es != null ? es.minDelta() : 0)));
+            if (improved) {
+                best = value;
+                bestEpoch = epoch;
+                sinceBest = 0;
+                if (es != null && es.restoreBest()) {
+                    if (bestParams != null) {
+                        bestParams.values().forEach(INDArray::close);
+                    }
+                    bestParams = snapshot();
+                }
+            } else {
+                sinceBest++;
+            }
+            EpochResult r = new EpochResult(epoch, lossSum / batches, taskSum, report, samples,
+                    (System.nanoTime() - start) / 1e9, value, improved);
+            results.add(r);
+            epoch++;
+            listeners.forEach(l -> l.onEpochEnd(r));
+            if (es != null && sinceBest >= es.patience() && e < epochs - 1) {
+                stopped = true;
+                break;
+            }
+        }
+        boolean restored = false;
+        if (bestParams != null && bestEpoch != epoch - 1) {
+            bestParams.forEach((n, a) -> sd.getVariable(n).getArr().assign(a));
+            restored = true;
+        }
+        if (bestParams != null) {
+            bestParams.values().forEach(INDArray::close);
+        }
+        TrainingResult result = new TrainingResult(results, bestEpoch, best, stopped, restored);
+        listeners.forEach(l -> l.onTrainingEnd(result));
+        return result;
+    }
+
+    private Map<String, INDArray> snapshot() {
+        Map<String, INDArray> m = new LinkedHashMap<>();
+        for (String p : params) {
+            m.put(p, sd.getVariable(p).getArr().dup());
+        }
+        return m;
+    }
+}
