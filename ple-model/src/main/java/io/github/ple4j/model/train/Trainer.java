@@ -120,6 +120,10 @@ public final class Trainer {
         Map<String, INDArray> ph = feeds.batch(batch, weights);
         long batchSize = batch.getFeatures(0).size(0);
         double keep = 1.0 - config.dropout();
+        if (!graph.dropoutSites().isEmpty()) {
+            // Seeded by (seed, step): a resumed run draws the same masks as an uninterrupted one.
+            dropoutRng.setSeed(config.seed() * 0x9E3779B97F4A7C15L + step);
+        }
         for (DropoutSite s : graph.dropoutSites()) {
             INDArray m = Nd4j.createUninitialized(config.dataType().nd4j(), s.shapeFor(batchSize));
             Nd4j.getExecutioner().exec(new BernoulliDistribution(m, keep), dropoutRng);
