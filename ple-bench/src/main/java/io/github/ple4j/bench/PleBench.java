@@ -1,0 +1,31 @@
+package io.github.ple4j.bench;
+
+import io.github.ple4j.model.Backend;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/**
+ * The benchmark command line. Without a subcommand it runs the default job: a small synthetic comparison
+ * of single-task, shared-bottom, MMoE, CGC and PLE that needs no data files.
+ */
+@Command(name = "ple-bench", mixinStandardHelpOptions = true, version = "PLE4J bench " + io.github.ple4j.model.Versions.LIBRARY,
+        description = "Reproductions and measurements of PLE and its baselines.",
+        subcommands = {SyntheticCommand.class})
+public final class PleBench implements Runnable {
+    @Override
+    public void run() {
+        System.exit(new CommandLine(new SyntheticCommand()).execute());
+    }
+
+    public static void main(String[] args) {
+        int code = new CommandLine(new PleBench()).execute(args);
+        System.exit(code);
+    }
+
+    /** Applies the thread setting and prints the backend line. */
+    static void start(Integer threads) {
+        int t = threads != null ? threads : Backend.threadsFromEnvironment(1);
+        Backend.setThreads(t);
+        System.out.println(Backend.summary());
+    }
+}

@@ -1,0 +1,161 @@
+package io.github.ple4j.bench;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.github.ple4j.datavec.ArraysIterator;
+import io.github.ple4j.datavec.datasets.SyntheticDataSets;
+import io.github.ple4j.datavec.datasets.SyntheticTasks;
+import io.github.ple4j.datavec.datasets.SyntheticTasksSpec;
+import io.github.ple4j.model.Backend;
+import io.github.ple4j.model.PleModel;
+import io.github.ple4j.model.Versions;
+import io.github.ple4j.model.config.Architecture;
+import io.github.ple4j.model.config.ConfigJson;
+import io.github.ple4j.model.config.EarlyStopping;
+import io.github.ple4j.model.config.ExtractionSpec;
+import io.github.ple4j.model.config.OptimizerSpec;
+import io.github.ple4j.model.config.PleConfig;
+import io.github.ple4j.model.config.TaskSpec;
+import io.github.ple4j.model.config.TrainingSpec;
+import io.github.ple4j.model.eval.EvaluationReport;
+import io.github.ple4j.model.eval.MultiTaskGain;
+import io.github.ple4j.model.train.TrainingResult;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+/**
+ * The paper's synthetic experiment (Sec. 5.1.1, Fig. 7; data of MMoE Sec. 3.2): two regression tasks whose
+ * correlation is set by p; every model is trained on the same data and its test MSE per task and its
+ * multi-task gain over single-task (Eq. 11, MSE: lower is better) are reported.
+ */
+@Command(name = "synthetic", mixinStandardHelpOptions = true,
+        description = "Compare single-task, shared-bottom, MMoE, CGC and PLE on synthetic tasks of controlled correlation.")
+public final class SyntheticCommand implements Callable<Integer> {
+    @Option(names = "--correlation", split = ",", defaultValue = "0.5", description = "Task correlations p (comma-separated). Default: ${DEFAULT-VALUE}")
+    List<Double> correlations;
+    @Option(names = "--dim", defaultValue = "100", description = "Input dimension d. Default: ${DEFAULT-VALUE}")
+    int dim;
+    @Option(names = "--train", defaultValue = "10000", description = "Training rows. Default: ${DEFAULT-VALUE}")
+    int train;
+    @Option(names = "--valid", defaultValue = "3000", description = "Validation rows. Default: ${DEFAULT-VALUE}")
+    int valid;
+    @Option(names = "--test", defaultValue = "3000", description = "Test rows. Default: ${DEFAULT-VALUE}")
+    int test;
+    @Option(names = "--epochs", defaultValue = "20", description = "Maximum epochs (early stopping on validation loss). Default: ${DEFAULT-VALUE}")
+    int epochs;
+    @Option(names = "--batch", defaultValue = "128", description = "Batch size. Default: ${DEFAULT-VALUE}")
+    int batch;
+    @Option(names = "--lr", defaultValue = "0.003", description = "Adam learning rate. Default: ${DEFAULT-VALUE}")
+    double lr;
+    @Option(names = "--seeds", defaultValue = "1", description = "Number of seeds per model. Default: ${DEFAULT-VALUE}")
+    int seeds;
+    @Option(names = "--out", defaultValue = "target/ple-report", description = "Report directory. Default: ${DEFAULT-VALUE}")
+    Path out;
+    @Option(names = "--threads", description = "Native threads (default: OMP_NUM_THREADS or 1)")
+    Integer threads;
+
+    /** The compared models: equal expert budget (4 experts of width 16 where experts are shared). */
+    static Map<String, ExtractionSpec> models() {
+        Map<String, ExtractionSpec> m = new LinkedHashMap<>();
+        m.put("single-task", ExtractionSpec.singleTask(16));
+        m.put("shared-bottom", ExtractionSpec.sharedBottom(16));
+        m.put("MMoE", ExtractionSpec.mmoe(4, 16));
+        m.put("CGC", ExtractionSpec.cgc(1, 2, 16));
+        m.put("PLE", ExtractionSpec.ple(2, 1, 2, 16));
+        return m;
+    }
+
+    @Override
+    public Integer call() throws IOException {
+        PleBench.start(threads);
+        ObjectNode report = ConfigJson.mapper().createObjectNode();
+        ObjectNode prov = report.putObject("provenance");
+        prov.put("command", "synthetic");
+        prov.put("library", Versions.LIBRARY);
+        prov.put("created", Instant.now().toString());
+        Backend.describe().forEach(prov::put);
+        ArrayNode rows = report.putArray("results");
+        List<String> md = new ArrayList<>();
+        md.add("# Synthetic tasks: test MSE per task (mean over " + seeds + " seed(s))");
+        md.add("");
+        md.add("d = " + dim + ", train/valid/test = " + train + "/" + valid + "/" + test + ", Adam lr " + lr + ", batch " + batch
+                + ", early stopping on validation loss. MTL gain = single-task MSE - model MSE (paper Eq. 11).");
+        md.add("");
+        md.add("| p | model | params | MSE task1 | MSE task2 | gain task1 | gain task2 | epochs | seconds |");
+        md.add("| ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
+        for (double p : correlations) {
+            SyntheticTasks gen = new SyntheticTasks(SyntheticTasksSpec.defaults(p, 7).withDimension(dim));
+            SyntheticTasks.Sample tr = gen.generate(train, 11);
+            SyntheticTasks.Sample va = gen.generate(valid, 12);
+            SyntheticTasks.Sample te = gen.generate(test, 13);
+            System.out.printf(Locale.ROOT, "p = %.2f: measured label correlation %.3f%n", p, gen.measuredCorrelation(tr));
+            double[] single = null;
+            for (Map.Entry<String, ExtractionSpec> e : models().entrySet()) {
+                double[] mse = new double[2];
+                long params = 0;
+                double secs = 0;
+                int epochsRun = 0;
+                for (int s = 0; s < seeds; s++) {
+                    PleConfig cfg = PleConfig.builder().denseInputs(dim)
+                            .task(TaskSpec.regression("task1", 8)).task(TaskSpec.regression("task2", 8))
+                            .extraction(e.getValue()).seed(1000L + s)
+                            .training(new TrainingSpec(OptimizerSpec.adam(lr), epochs, null, EarlyStopping.on("loss", 3)))
+                            .build();
+                    try (PleModel model = PleModel.create(cfg)) {
+                        ArraysIterator trIt = SyntheticDataSets.iterator(model.signature(), tr, batch, 100L + s);
+                        ArraysIterator vaIt = SyntheticDataSets.iterator(model.signature(), va, 1024, null);
+                        long t0 = System.nanoTime();
+                        TrainingResult r = model.fit(trIt, vaIt);
+                        secs += (System.nanoTime() - t0) / 1e9 / seeds;
+                        epochsRun += r.epochs().size();
+                        EvaluationReport rep = model.evaluate(SyntheticDataSets.iterator(model.signature(), te, 1024, null));
+                        mse[0] += rep.tasks().get("task1").mse() / seeds;
+                        mse[1] += rep.tasks().get("task2").mse() / seeds;
+                        params = model.numParams();
+                        if (s == 0) {
+                            ObjectNode row = rows.addObject();
+                            row.put("correlation", p);
+                            row.put("model", e.getKey());
+                            row.set("config", ConfigJson.mapper().valueToTree(cfg));
+                        }
+                    }
+                }
+                if (e.getValue().architecture() == Architecture.SINGLE_TASK) {
+                    single = mse.clone();
+                }
+                double g1 = single == null ? Double.NaN : MultiTaskGain.gain(mse[0], single[0], false);
+                double g2 = single == null ? Double.NaN : MultiTaskGain.gain(mse[1], single[1], false);
+                ObjectNode row = (ObjectNode) rows.get(rows.size() - 1);
+                row.put("params", params);
+                row.put("mseTask1", mse[0]);
+                row.put("mseTask2", mse[1]);
+                row.put("gainTask1", g1);
+                row.put("gainTask2", g2);
+                row.put("meanEpochs", epochsRun / (double) seeds);
+                row.put("meanSeconds", secs);
+                String line = String.format(Locale.ROOT, "| %.2f | %s | %,d | %.4f | %.4f | %+.4f | %+.4f | %.1f | %.1f |", p,
+                        e.getKey(), params, mse[0], mse[1], g1, g2, epochsRun / (double) seeds, secs);
+                md.add(line);
+                System.out.println(line);
+            }
+        }
+        Files.createDirectories(out);
+        Path json = out.resolve("synthetic.json");
+        Path mdFile = out.resolve("synthetic.md");
+        ConfigJson.mapper().writeValue(json.toFile(), report);
+        Files.writeString(mdFile, String.join(System.lineSeparator(), md) + System.lineSeparator());
+        System.out.println("wrote " + json + " and " + mdFile);
+        return 0;
+    }
+}

@@ -1,0 +1,61 @@
+package io.github.ple4j.model;
+
+import org.nd4j.linalg.factory.Nd4j;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Properties;
+
+/**
+ * Which ND4J backend is running and with how many threads. The backend is chosen by the classpath (the
+ * Maven profile: {@code cpu} by default, {@code -Pcuda} for CUDA), never by code.
+ */
+public final class Backend {
+    private Backend() {
+    }
+
+    /**
+     * Limits ND4J's native threads. On small shared machines busy-waiting OpenMP threads make small models
+     * many times slower; callers pass the user's choice (a flag, or {@code OMP_NUM_THREADS}).
+     */
+    public static void setThreads(int threads) {
+        if (threads < 1) {
+            throw new IllegalArgumentException("threads must be >= 1 but was " + threads);
+        }
+        Nd4j.getEnvironment().setMaxThreads(threads);
+        Nd4j.getEnvironment().setMaxMasterThreads(threads);
+    }
+
+    /** The thread count the user asked for through OMP_NUM_THREADS, or {@code fallback}. */
+    public static int threadsFromEnvironment(int fallback) {
+        String v = System.getenv("OMP_NUM_THREADS");
+        try {
+            return v == null || v.isBlank() ? fallback : Integer.parseInt(v.trim());
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("OMP_NUM_THREADS must be a positive integer but was '" + v + "'", e);
+        }
+    }
+
+    /** Facts about the active backend, for logs and reports. */
+    public static Map<String, String> describe() {
+        Map<String, String> m = new LinkedHashMap<>();
+        Properties env = Nd4j.getExecutioner().getEnvironmentInformation();
+        m.put("backend", String.valueOf(env.getOrDefault("backend", Nd4j.getBackend().getClass().getSimpleName())));
+        m.put("backendClass", Nd4j.getBackend().getClass().getName());
+        m.put("blas", String.valueOf(env.getOrDefault("blas.vendor", "?")));
+        m.put("cores", String.valueOf(env.getOrDefault("cores", Runtime.getRuntime().availableProcessors())));
+        m.put("maxThreads", String.valueOf(Nd4j.getEnvironment().maxThreads()));
+        m.put("OMP_NUM_THREADS", String.valueOf(System.getenv("OMP_NUM_THREADS")));
+        m.put("defaultDataType", String.valueOf(Nd4j.dataType()));
+        m.put("nd4j", Versions.ND4J);
+        m.put("java", System.getProperty("java.version"));
+        return m;
+    }
+
+    /** One line for logs. */
+    public static String summary() {
+        Map<String, String> d = describe();
+        return "ND4J backend " + d.get("backend") + " (blas " + d.get("blas") + ", " + d.get("maxThreads")
+                + " native thread(s), " + d.get("cores") + " cores), ND4J " + d.get("nd4j") + ", Java " + d.get("java");
+    }
+}
