@@ -24,6 +24,7 @@ public final class Backend {
         }
         Nd4j.getEnvironment().setMaxThreads(threads);
         Nd4j.getEnvironment().setMaxMasterThreads(threads);
+        Nd4j.factory().blas().setMaxThreads(threads);
     }
 
     /** The thread count the user asked for through OMP_NUM_THREADS, or {@code fallback}. */
@@ -45,6 +46,8 @@ public final class Backend {
         m.put("blas", String.valueOf(env.getOrDefault("blas.vendor", "?")));
         m.put("cores", String.valueOf(env.getOrDefault("cores", Runtime.getRuntime().availableProcessors())));
         m.put("maxThreads", String.valueOf(Nd4j.getEnvironment().maxThreads()));
+        m.put("masterThreads", String.valueOf(Nd4j.getEnvironment().maxMasterThreads()));
+        m.put("blasThreads", String.valueOf(Nd4j.factory().blas().getMaxThreads()));
         m.put("OMP_NUM_THREADS", String.valueOf(System.getenv("OMP_NUM_THREADS")));
         m.put("defaultDataType", String.valueOf(Nd4j.dataType()));
         m.put("nd4j", Versions.ND4J);
@@ -55,7 +58,7 @@ public final class Backend {
     /** One line for logs. */
     public static String summary() {
         Map<String, String> d = describe();
-        return "ND4J backend " + d.get("backend") + " (blas " + d.get("blas") + ", " + d.get("maxThreads")
-                + " native thread(s), " + d.get("cores") + " cores), ND4J " + d.get("nd4j") + ", Java " + d.get("java");
+        return "ND4J backend " + d.get("backend") + " (blas " + d.get("blas") + ", " + d.get("blasThreads")
+                + " BLAS thread(s), " + d.get("masterThreads") + " op thread(s), " + d.get("cores") + " cores), ND4J " + d.get("nd4j") + ", Java " + d.get("java");
     }
 }

@@ -89,6 +89,10 @@ public final class Feeds {
             ph.put(GraphSignature.mask(t.name()), cast(m));
         }
         if (sig.hasLossWeightsPlaceholder()) {
+            if (lossWeights == null || lossWeights.length != tasks.size()) {
+                throw new IllegalArgumentException("expected " + tasks.size() + " task loss weights " + sig.tasks()
+                        + " but got " + (lossWeights == null ? "none" : String.valueOf(lossWeights.length)));
+            }
             ph.put(GraphSignature.LOSS_WEIGHTS, Nd4j.createFromArray(lossWeights).castTo(dt));
         }
         return ph;
