@@ -228,6 +228,14 @@ public final class PleModel implements AutoCloseable {
                 }
                 checkShape(file, "optimiser state of", e.getKey(), target, e.getValue());
             }
+            if (!c.updaterState().isEmpty()) {
+                for (String n : live.keySet()) {
+                    if (!c.updaterState().containsKey(n)) {
+                        throw new MalformedModelException(file + ": bundle has optimiser state for some parameters "
+                                + "but not for '" + n + "'");
+                    }
+                }
+            }
         }
         // Everything checked: now assign.
         c.parameters().forEach((n, a) -> graph.sameDiff().getVariable(n).getArr().assign(a));

@@ -49,6 +49,15 @@ final class Checks {
         return value;
     }
 
+    /** Copies a list, checking it and its elements are not null. */
+    static <T> List<T> elements(String field, List<T> values) {
+        notNull(field, values);
+        for (int i = 0; i < values.size(); i++) {
+            notNull(field + "[" + i + "]", values.get(i));
+        }
+        return List.copyOf(values);
+    }
+
     /** Copies a list of layer sizes, checking each is >= 1. */
     static List<Integer> sizes(String field, List<Integer> sizes) {
         notNull(field, sizes);

@@ -1,6 +1,7 @@
 package io.github.ple4j.model.config;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.exc.StreamReadException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -19,7 +20,8 @@ public final class ConfigJson {
             .enable(SerializationFeature.INDENT_OUTPUT)
             .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
             .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
-            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+            .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT);
 
     private ConfigJson() {
     }
@@ -52,12 +54,23 @@ public final class ConfigJson {
             Throwable cause = e.getCause() != null ? e.getCause() : e;
             throw new IllegalArgumentException(source + ": invalid config: " + cause.getMessage(), e);
         } catch (JsonMappingException e) {
+            // A syntax error inside a nested object arrives wrapped in a mapping exception.
+            for (Throwable c = e.getCause(); c != null; c = c.getCause()) {
+                if (c instanceof StreamReadException syntax) {
+                    throw notJson(source, syntax, e);
+                }
+            }
             throw new IllegalArgumentException(source + ": invalid config at " + path(e) + ": "
                     + e.getOriginalMessage(), e);
         } catch (JsonProcessingException e) {
-            throw new IllegalArgumentException(source + ": not valid JSON at line "
-                    + (e.getLocation() == null ? "?" : e.getLocation().getLineNr()) + ": " + e.getOriginalMessage(), e);
+            throw notJson(source, e, e);
         }
+    }
+
+    private static IllegalArgumentException notJson(String source, JsonProcessingException syntax, Exception e) {
+        return new IllegalArgumentException(source + ": not valid JSON at line "
+                + (syntax.getLocation() == null ? "?" : syntax.getLocation().getLineNr()) + ": "
+                + syntax.getOriginalMessage(), e);
     }
 
     /** Reads a config file. */

@@ -15,7 +15,7 @@ import java.util.Set;
 public record InputSpec(int denseSize, List<CategoricalField> categorical) {
     public InputSpec {
         Checks.nonNegative("inputs.denseSize", denseSize);
-        categorical = categorical == null ? List.of() : List.copyOf(categorical);
+        categorical = categorical == null ? List.of() : Checks.elements("inputs.categorical", categorical);
         Set<String> seen = new HashSet<>();
         for (CategoricalField f : categorical) {
             if (!seen.add(f.name())) {

@@ -31,9 +31,11 @@ public sealed interface LossWeighting {
     record DynamicDecay(double gamma, Map<String, Double> gammaByTask, DecayUnit unit) implements LossWeighting {
         public DynamicDecay {
             Checks.finitePositive("training.weighting.gamma", gamma);
+            if (gammaByTask != null) {
+                gammaByTask.forEach((k, v) -> Checks.finitePositive("training.weighting.gammaByTask." + k,
+                        v == null ? Double.NaN : v));
+            }
             gammaByTask = gammaByTask == null ? Map.of() : Map.copyOf(gammaByTask);
-            gammaByTask.forEach((k, v) -> Checks.finitePositive("training.weighting.gammaByTask." + k,
-                    v == null ? Double.NaN : v));
             Checks.notNull("training.weighting.unit", unit);
         }
 

@@ -29,8 +29,7 @@ public record PleConfig(InputSpec inputs, List<TaskSpec> tasks, ExtractionSpec e
 
     public PleConfig {
         Checks.notNull("inputs", inputs);
-        Checks.notNull("tasks", tasks);
-        tasks = List.copyOf(tasks);
+        tasks = Checks.elements("tasks", tasks);
         if (tasks.isEmpty()) {
             throw new IllegalArgumentException("tasks must have at least one task but was empty");
         }

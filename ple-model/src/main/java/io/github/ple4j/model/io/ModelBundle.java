@@ -188,7 +188,14 @@ public final class ModelBundle {
                 }
                 out.write(buf, 0, r);
             }
-            return out.toByteArray();
+            byte[] data = out.toByteArray();
+            // ZipFile does not check CRC-32: without this a flipped bit could silently change a parameter.
+            java.util.zip.CRC32 crc = new java.util.zip.CRC32();
+            crc.update(data);
+            if (e.getCrc() != -1 && crc.getValue() != e.getCrc()) {
+                throw new MalformedModelException(file + ": entry '" + e.getName() + "' is corrupt (CRC-32 mismatch)");
+            }
+            return data;
         } catch (ZipException | java.io.EOFException ex) {
             throw new MalformedModelException(file + ": entry '" + e.getName() + "' is corrupt or truncated ("
                     + ex.getMessage() + ")", ex);
