@@ -50,6 +50,7 @@ public final class PleModel implements AutoCloseable {
     private final Feeds feeds;
     private final Predictor predictor;
     private Trainer trainer;
+    private final Map<String, String> attachments = new LinkedHashMap<>();
     private boolean closed;
 
     private PleModel(PleGraph graph) {
@@ -163,6 +164,21 @@ public final class PleModel implements AutoCloseable {
         return predictor.evaluate(data, epochsTrained(), trainer == null ? 0 : trainer.step());
     }
 
+    /**
+     * Stores a named JSON document with the model; it is saved in the bundle and available after
+     * {@link #load}. ple-datavec attaches its fitted preprocessing here so serving applies the same transform.
+     *
+     * @param name lower-case letters, digits and '-'
+     */
+    public void attach(String name, String json) {
+        attachments.put(ModelBundle.checkAttachmentName(name), java.util.Objects.requireNonNull(json, "json"));
+    }
+
+    /** A document attached with {@link #attach}, if present. */
+    public java.util.Optional<String> attachment(String name) {
+        return java.util.Optional.ofNullable(attachments.get(name));
+    }
+
     /** Copies of the parameters, by graph variable name. */
     public Map<String, INDArray> parameters() {
         open();
@@ -176,13 +192,15 @@ public final class PleModel implements AutoCloseable {
     /**
      * Saves the model as one versioned bundle file, atomically.
      *
-     * @param includeUpdaterState also store optimiser state and counters, so training can resume exactly
+     * @param includeUpdaterState also store the optimiser state, so training resumes exactly; the epoch and step
+     *                            counters are always stored (without state, a loaded model continues counting
+     *                            but its optimiser starts afresh)
      */
     public void save(Path file, boolean includeUpdaterState) throws IOException {
         open();
         Map<String, INDArray> updater = includeUpdaterState && trainer != null ? trainer.updaterState() : Map.of();
         ModelBundle.write(file, new BundleContents(config(), parameters(), updater, epochsTrained(),
-                trainer == null ? 0 : trainer.step()));
+                trainer == null ? 0 : trainer.step(), trainer == null ? 0 : trainer.optimizerStep(), attachments));
     }
 
     /**
@@ -238,11 +256,14 @@ public final class PleModel implements AutoCloseable {
             }
         }
         // Everything checked: now assign.
+        attachments.putAll(c.attachments());
         c.parameters().forEach((n, a) -> graph.sameDiff().getVariable(n).getArr().assign(a));
         if (t != null) {
             Map<String, INDArray> live = t.updaterState();
             c.updaterState().forEach((n, a) -> live.get(n).assign(a));
-            t.setCounters(c.epoch(), c.step());
+            // Without stored optimiser state the optimiser starts afresh (its step counter from 0), while the
+            // epoch and step counters (for fit() and the dynamic loss weights) continue.
+            t.setCounters(c.epoch(), c.step(), c.optimizerStep());
             trainer = t;
         }
     }

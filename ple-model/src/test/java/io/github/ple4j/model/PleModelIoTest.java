@@ -356,4 +356,23 @@ class PleModelIoTest {
         assertFalse(java.nio.file.Files.exists(dir.resolve("closed.ple")));
         m.close();
     }
+
+    @Test
+    void attachmentsRoundTrip(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws java.io.IOException {
+        java.nio.file.Path f = dir.resolve("a.ple");
+        try (PleModel m = PleModel.create(io.github.ple4j.model.config.PleConfig.builder().denseInputs(3)
+                .task(io.github.ple4j.model.config.TaskSpec.binary("a"))
+                .extraction(io.github.ple4j.model.config.ExtractionSpec.mmoe(2, 2)).build())) {
+            m.attach("preprocessing", "{\"mean\":[1.5]}");
+            org.junit.jupiter.api.Assertions.assertEquals(
+                    "attachment name must be 1-64 lower-case letters, digits or '-' but was '../x'",
+                    org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                            () -> m.attach("../x", "{}")).getMessage());
+            m.save(f, false);
+        }
+        try (PleModel back = PleModel.load(f)) {
+            org.junit.jupiter.api.Assertions.assertEquals("{\"mean\":[1.5]}", back.attachment("preprocessing").orElseThrow());
+            org.junit.jupiter.api.Assertions.assertTrue(back.attachment("other").isEmpty());
+        }
+    }
 }

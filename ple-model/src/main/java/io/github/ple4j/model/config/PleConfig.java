@@ -83,7 +83,8 @@ public record PleConfig(InputSpec inputs, List<TaskSpec> tasks, ExtractionSpec e
             TaskType needed = binaryStat ? TaskType.BINARY : TaskType.REGRESSION;
             if (scope.stream().noneMatch(t -> t.type() == needed)) {
                 throw new IllegalArgumentException("training.earlyStopping.metric '" + es.metric()
-                        + "' needs a " + needed + " task but " + (dot < 0 ? "there is none" : "the task is not"));
+                        + "' needs a " + needed + " task but " + (dot < 0 ? "there is none"
+                        : "task '" + scope.get(0).name() + "' is " + scope.get(0).type()));
             }
         }
     }

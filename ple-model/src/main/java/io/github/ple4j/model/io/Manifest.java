@@ -12,11 +12,12 @@ import java.util.List;
  * @param epoch            epochs completed
  * @param step             optimisation steps done
  * @param optimizer        optimiser whose state is stored (null when none is)
+ * @param optimizerStep    steps the stored optimiser state has seen (null when none is stored)
  * @param parameters       parameter arrays
  * @param updaterState     optimiser state arrays
  */
 public record Manifest(String format, int formatVersion, String libraryVersion, String nd4jVersion, int epoch, long step,
-                       String optimizer, List<Entry> parameters, List<Entry> updaterState) {
+                       String optimizer, Long optimizerStep, List<Entry> parameters, List<Entry> updaterState) {
     public Manifest {
         parameters = parameters == null ? List.of() : List.copyOf(parameters);
         updaterState = updaterState == null ? List.of() : List.copyOf(updaterState);

@@ -42,6 +42,16 @@ public final class ModelBundle {
     static final long MAX_ENTRY_BYTES = 1L << 31;
     private static final String MANIFEST = "manifest.json";
     private static final String CONFIG = "config.json";
+    private static final String ATTACHMENTS = "attachments/";
+
+    /** Checks an attachment name: lower-case letters, digits and '-', 1 to 64 characters. */
+    public static String checkAttachmentName(String name) {
+        if (name == null || !name.matches("[a-z0-9][a-z0-9-]{0,63}")) {
+            throw new IllegalArgumentException("attachment name must be 1-64 lower-case letters, digits or '-' but was '"
+                    + name + "'");
+        }
+        return name;
+    }
 
     private ModelBundle() {
     }
@@ -59,9 +69,13 @@ public final class ModelBundle {
                 List<Manifest.Entry> updater = writeArrays(zip, "updater/", contents.updaterState());
                 Manifest m = new Manifest(FORMAT, FORMAT_VERSION, Versions.LIBRARY, Versions.ND4J, contents.epoch(),
                         contents.step(), contents.updaterState().isEmpty() ? null
-                        : contents.config().training().optimizer().type().name(), params, updater);
+                        : contents.config().training().optimizer().type().name(),
+                        contents.updaterState().isEmpty() ? null : contents.optimizerStep(), params, updater);
                 put(zip, MANIFEST, ConfigJson.mapper().writeValueAsBytes(m));
                 put(zip, CONFIG, ConfigJson.toJson(contents.config()).getBytes(StandardCharsets.UTF_8));
+                for (Map.Entry<String, String> a : contents.attachments().entrySet()) {
+                    put(zip, ATTACHMENTS + checkAttachmentName(a.getKey()) + ".json", a.getValue().getBytes(StandardCharsets.UTF_8));
+                }
             }
             try {
                 Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
@@ -144,8 +158,24 @@ public final class ModelBundle {
             }
             Map<String, INDArray> params = readArrays(zip, entries, m.parameters(), file);
             Map<String, INDArray> updater = readArrays(zip, entries, m.updaterState(), file);
-            return new BundleContents(config, params, updater, m.epoch(), m.step());
-        } catch (ZipException e) {
+            if (!updater.isEmpty()) {
+                String configured = config.training().optimizer().type().name();
+                if (m.optimizer() != null && !m.optimizer().equals(configured)) {
+                    throw new MalformedModelException(file + ": the stored optimiser state is for " + m.optimizer()
+                            + " but the config's training.optimizer.type is " + configured);
+                }
+            }
+            long optimizerStep = updater.isEmpty() ? 0 : (m.optimizerStep() != null ? m.optimizerStep() : m.step());
+            Map<String, String> attachments = new LinkedHashMap<>();
+            for (Map.Entry<String, ZipEntry> e : entries.entrySet()) {
+                String n = e.getKey();
+                if (n.startsWith(ATTACHMENTS) && n.endsWith(".json")) {
+                    attachments.put(n.substring(ATTACHMENTS.length(), n.length() - 5),
+                            new String(bytes(zip, e.getValue(), file), StandardCharsets.UTF_8));
+                }
+            }
+            return new BundleContents(config, params, updater, m.epoch(), m.step(), optimizerStep, attachments);
+        } catch (ZipException | java.io.EOFException e) {
             throw new MalformedModelException(file + ": not a valid zip file (" + e.getMessage() + ")", e);
         }
     }

@@ -47,6 +47,7 @@ public final class Trainer {
     private final List<String> lossOutputs;
     private int epoch;
     private long step;
+    private long optimizerStep;
 
     public Trainer(PleGraph graph, Feeds feeds) {
         this.graph = graph;
@@ -100,10 +101,17 @@ public final class Trainer {
         return step;
     }
 
+    /** Steps the optimiser state has seen (its bias-correction counter); equals {@link #step()} unless the
+     * model was loaded without optimiser state. */
+    public long optimizerStep() {
+        return optimizerStep;
+    }
+
     /** Restores the counters (when resuming from a bundle). */
-    public void setCounters(int epoch, long step) {
+    public void setCounters(int epoch, long step, long optimizerStep) {
         this.epoch = epoch;
         this.step = step;
+        this.optimizerStep = optimizerStep;
     }
 
     /** The updater state arrays (live views), by parameter name. Empty for stateless updaters (SGD). */
@@ -153,11 +161,12 @@ public final class Trainer {
             if (g == null) {
                 continue;
             }
-            updaters.get(p).applyUpdater(g, (int) step, epoch);
+            updaters.get(p).applyUpdater(g, (int) optimizerStep, epoch);
             sd.getVariable(p).getArr().subi(g);
         }
         StepInfo info = new StepInfo(epoch, step, batchInEpoch, batchSize, loss, taskLoss);
         step++;
+        optimizerStep++;
         return info;
     }
 

@@ -253,9 +253,9 @@ class ConfigValidationTest {
     @Test
     void earlyStoppingTaskMetricOfWrongType() {
         PleConfig.Builder b = base().tasks(List.of(TaskSpec.binary("a", 4), TaskSpec.regression("r", 4)));
-        rejects("training.earlyStopping.metric 'a.mse' needs a REGRESSION task but the task is not",
+        rejects("training.earlyStopping.metric 'a.mse' needs a REGRESSION task but task 'a' is BINARY",
                 () -> b.training(earlyStopping("a.mse")).build());
-        rejects("training.earlyStopping.metric 'r.auc' needs a BINARY task but the task is not",
+        rejects("training.earlyStopping.metric 'r.auc' needs a BINARY task but task 'r' is REGRESSION",
                 () -> b.training(earlyStopping("r.auc")).build());
     }
 
