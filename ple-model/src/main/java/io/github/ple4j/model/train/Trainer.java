@@ -50,6 +50,7 @@ public final class Trainer {
     private long optimizerStep;
 
     public Trainer(PleGraph graph, Feeds feeds) {
+        checkTrainable(graph.config());
         this.graph = graph;
         this.feeds = feeds;
         this.sd = graph.sameDiff();
@@ -73,6 +74,20 @@ public final class Trainer {
         outs.addAll(graph.signature().taskLossOutputs());
         this.lossOutputs = List.copyOf(outs);
         createGradientFunction(sd);
+    }
+
+    /**
+     * 16-bit training fails on ND4J 1.0.0-M2.1's CPU backend (measured: HALF gives a NaN loss at the second
+     * Adam step, BFLOAT16 fails in relu backprop with "Data types validation failed"), so it is refused there
+     * with a clear message instead of failing mid-training. Inference in 16 bits works on the CPU.
+     */
+    static void checkTrainable(PleConfig config) {
+        boolean sixteen = config.dataType() == io.github.ple4j.model.config.ModelDataType.HALF
+                || config.dataType() == io.github.ple4j.model.config.ModelDataType.BFLOAT16;
+        if (sixteen && Nd4j.getBackend().getClass().getSimpleName().startsWith("Cpu")) {
+            throw new IllegalStateException("training with dataType " + config.dataType() + " is not supported on ND4J's "
+                    + "CPU backend (1.0.0-M2.1); train with FLOAT (inference in " + config.dataType() + " works)");
+        }
     }
 
     /** Builds the backward graph once, hiding SameDiff's per-op "Added differentiated op" console lines. */

@@ -1,0 +1,56 @@
+package io.github.ple4j.model;
+
+import io.github.ple4j.model.BackendSelection.Candidate;
+import io.github.ple4j.model.BackendSelection.Kind;
+import org.junit.jupiter.api.Test;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.factory.Nd4jBackend;
+
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class BackendTest {
+    private static final Candidate CPU = new Candidate(Kind.CPU, true);
+    private static final Candidate CUDA = new Candidate(Kind.CUDA, true);
+    private static final Candidate CUDA_NO_GPU = new Candidate(Kind.CUDA, false);
+
+    @Test
+    void defaultPrioritiesPreferCuda() {
+        assertEquals(Kind.CUDA, BackendSelection.choose(List.of(CPU, CUDA), Map.of()));
+    }
+
+    @Test
+    void raisingTheCpuPriorityPrefersCpu() {
+        assertEquals(Kind.CPU, BackendSelection.choose(List.of(CUDA, CPU), Map.of("BACKEND_PRIORITY_CPU", "200")));
+        assertEquals(Kind.CPU, BackendSelection.choose(List.of(CUDA, CPU), Map.of("BACKEND_PRIORITY_GPU", "-1")));
+    }
+
+    @Test
+    void unavailableCudaFallsBackToCpu() {
+        assertEquals(Kind.CPU, BackendSelection.choose(List.of(CPU, CUDA_NO_GPU), Map.of()));
+    }
+
+    @Test
+    void noAvailableBackendIsAClearError() {
+        IllegalStateException e = assertThrows(IllegalStateException.class,
+                () -> BackendSelection.choose(List.of(CUDA_NO_GPU), Map.of()));
+        assertEquals("no ND4J backend available among [Candidate[kind=CUDA, available=false]]; put nd4j-native "
+                + "(Maven profile cpu) or nd4j-cuda-11.6 (profile cuda) on the classpath", e.getMessage());
+        assertEquals("BACKEND_PRIORITY_GPU must be an integer but was 'high'", assertThrows(IllegalArgumentException.class,
+                () -> BackendSelection.priority(Kind.CUDA, Map.of("BACKEND_PRIORITY_GPU", "high"))).getMessage());
+    }
+
+    /** Our model of the rule agrees with ND4J's own constants and with the backend this JVM loaded. */
+    @Test
+    void agreesWithNd4j() {
+        assertEquals(Nd4jBackend.BACKEND_PRIORITY_CPU, BackendSelection.priority(Kind.CPU, System.getenv()));
+        assertEquals(Nd4jBackend.BACKEND_PRIORITY_GPU, BackendSelection.priority(Kind.CUDA, System.getenv()));
+        assertEquals(Nd4jBackend.BACKEND_PRIORITY_CPU, Nd4j.getBackend().getPriority());
+        assertEquals("CPU", Backend.describe().get("backend"));
+        assertTrue(Backend.summary().startsWith("ND4J backend CPU "), Backend.summary());
+    }
+}
