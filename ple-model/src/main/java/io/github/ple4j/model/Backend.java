@@ -48,17 +48,36 @@ public final class Backend {
         m.put("maxThreads", String.valueOf(Nd4j.getEnvironment().maxThreads()));
         m.put("masterThreads", String.valueOf(Nd4j.getEnvironment().maxMasterThreads()));
         m.put("blasThreads", String.valueOf(Nd4j.factory().blas().getMaxThreads()));
+        m.put("ompThreads", String.valueOf(env.getOrDefault("omp.threads", "?")));
         m.put("OMP_NUM_THREADS", String.valueOf(System.getenv("OMP_NUM_THREADS")));
+        m.put("devices", String.valueOf(Nd4j.getAffinityManager().getNumberOfDevices()));
+        m.put("platform", org.bytedeco.javacpp.Loader.getPlatform());
+        m.put("nativeJar", nativeJar(System.getProperty("java.class.path", "")));
         m.put("defaultDataType", String.valueOf(Nd4j.dataType()));
         m.put("nd4j", Versions.ND4J);
         m.put("java", System.getProperty("java.version"));
         return m;
     }
 
+    /**
+     * The file name of the ND4J native jar on a class path ({@code nd4j-native-1.0.0-M2.1-linux-x86_64-avx2.jar},
+     * {@code nd4j-cuda-11.6-1.0.0-M2.1-linux-x86_64.jar}, ...), or "?" when none is listed (e.g. a fat jar).
+     */
+    static String nativeJar(String classPath) {
+        for (String entry : classPath.split(java.io.File.pathSeparator)) {
+            String name = entry.substring(entry.lastIndexOf('/') + 1);
+            if (name.matches("nd4j-(native|cuda-[0-9.]+)-[^-]+(-M[0-9.]+)?-[a-z0-9_-]+\\.jar")) {
+                return name;
+            }
+        }
+        return "?";
+    }
+
     /** One line for logs. */
     public static String summary() {
         Map<String, String> d = describe();
         return "ND4J backend " + d.get("backend") + " (blas " + d.get("blas") + ", " + d.get("blasThreads")
-                + " BLAS thread(s), " + d.get("masterThreads") + " op thread(s), " + d.get("cores") + " cores), ND4J " + d.get("nd4j") + ", Java " + d.get("java");
+                + " BLAS thread(s), " + d.get("masterThreads") + " op thread(s), " + d.get("cores") + " cores), " + d.get("devices") + " device(s), natives " + d.get("nativeJar") + ", default data type "
+                + d.get("defaultDataType") + ", ND4J " + d.get("nd4j") + ", Java " + d.get("java");
     }
 }

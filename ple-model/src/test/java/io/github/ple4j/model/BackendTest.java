@@ -44,6 +44,17 @@ class BackendTest {
                 () -> BackendSelection.priority(Kind.CUDA, Map.of("BACKEND_PRIORITY_GPU", "high"))).getMessage());
     }
 
+    @Test
+    void findsTheNativeJarOnAClassPath() {
+        String sep = java.io.File.pathSeparator;
+        assertEquals("nd4j-native-1.0.0-M2.1-linux-x86_64-avx2.jar", Backend.nativeJar(String.join(sep,
+                "/m2/org/nd4j/nd4j-native/1.0.0-M2.1/nd4j-native-1.0.0-M2.1.jar",
+                "/m2/org/nd4j/nd4j-native/1.0.0-M2.1/nd4j-native-1.0.0-M2.1-linux-x86_64-avx2.jar")));
+        assertEquals("nd4j-cuda-11.6-1.0.0-M2.1-linux-x86_64-cudnn.jar", Backend.nativeJar(
+                "lib/nd4j-cuda-11.6-1.0.0-M2.1.jar" + sep + "lib/nd4j-cuda-11.6-1.0.0-M2.1-linux-x86_64-cudnn.jar"));
+        assertEquals("?", Backend.nativeJar("app.jar"));
+    }
+
     /** Our model of the rule agrees with ND4J's own constants and with the backend this JVM loaded. */
     @Test
     void agreesWithNd4j() {
