@@ -179,6 +179,9 @@ public final class Trainer {
             updaters.get(p).applyUpdater(g, (int) optimizerStep, epoch);
             sd.getVariable(p).getArr().subi(g);
         }
+        // Free this step's native buffers now instead of waiting for the garbage collector.
+        release(grads.values());
+        release(outs.values());
         StepInfo info = new StepInfo(epoch, step, batchInEpoch, batchSize, loss, taskLoss);
         step++;
         optimizerStep++;
@@ -276,6 +279,14 @@ public final class Trainer {
         TrainingResult result = new TrainingResult(results, bestEpoch, best, stopped, restored);
         listeners.forEach(l -> l.onTrainingEnd(result));
         return result;
+    }
+
+    private static void release(java.util.Collection<INDArray> arrays) {
+        for (INDArray a : arrays) {
+            if (a != null && a.closeable()) {
+                a.close();
+            }
+        }
     }
 
     private Map<String, INDArray> snapshot() {
