@@ -10,6 +10,8 @@ import io.github.ple4j.model.config.InputSpec;
 import io.github.ple4j.model.config.PleConfig;
 import io.github.ple4j.model.graph.GraphSignature;
 import org.datavec.api.records.reader.RecordReader;
+import org.datavec.api.writable.Writable;
+import org.nd4j.linalg.api.ndarray.INDArray;
 
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -158,6 +160,41 @@ public final class FittedPipeline {
         if (batchSize < 1) {
             throw new IllegalArgumentException("batchSize must be >= 1 but was " + batchSize);
         }
+        checkFeatureInputs(signature);
+        List<String> tasks = taskNames();
+        List<String> modelTasks = signature.tasks();
+        if (modelTasks.size() != tasks.size() || !new HashSet<>(modelTasks).equals(new HashSet<>(tasks))) {
+            throw new IllegalArgumentException("the model's tasks " + modelTasks + " do not match this pipeline's tasks "
+                    + tasks);
+        }
+        int[] order = modelTasks.stream().mapToInt(tasks::indexOf).toArray();
+        RecordBatchIterator it = new RecordBatchIterator(encoder, reader, signature, order, batchSize);
+        return prefetch ? new PrefetchIterator(it, PREFETCH_BATCHES) : it;
+    }
+
+    /**
+     * Feature arrays for records at serving time, in the order of the signature's feature inputs (as
+     * {@code PleModel.predict(INDArray...)} takes them), with the same transformation as training. Records have
+     * {@link #columnCount()} columns like the training data; label columns are not read (they may be empty).
+     *
+     * @param records   the records, B of them (at least one)
+     * @param signature the model's signature
+     * @return the dense matrix [B, F] and/or the categorical-id matrix [B, C]
+     * @throws InvalidDataException naming the record (1-based) and column for bad values
+     */
+    public INDArray[] features(List<List<Writable>> records, GraphSignature signature) {
+        checkFeatureInputs(signature);
+        if (records.isEmpty()) {
+            throw new IllegalArgumentException("records must have at least one record but was empty");
+        }
+        RowEncoder.Batch b = encoder.newBatch(records.size());
+        for (int r = 0; r < records.size(); r++) {
+            encoder.encodeFeatures(new RecordCursor.Row(records.get(r), new RecordPosition("records", 0, r + 1)), b, r);
+        }
+        return RecordBatchIterator.features(encoder, signature.featureInputs(), b, records.size());
+    }
+
+    private void checkFeatureInputs(GraphSignature signature) {
         List<String> expected = new ArrayList<>();
         if (inputSpec.denseSize() > 0) {
             expected.add(GraphSignature.DENSE);
@@ -170,15 +207,6 @@ public final class FittedPipeline {
                     + " but this pipeline produces " + expected + " (dense size " + inputSpec.denseSize() + ", "
                     + inputSpec.categorical().size() + " categorical fields)");
         }
-        List<String> tasks = taskNames();
-        List<String> modelTasks = signature.tasks();
-        if (modelTasks.size() != tasks.size() || !new HashSet<>(modelTasks).equals(new HashSet<>(tasks))) {
-            throw new IllegalArgumentException("the model's tasks " + modelTasks + " do not match this pipeline's tasks "
-                    + tasks);
-        }
-        int[] order = modelTasks.stream().mapToInt(tasks::indexOf).toArray();
-        RecordBatchIterator it = new RecordBatchIterator(encoder, reader, signature, order, batchSize);
-        return prefetch ? new PrefetchIterator(it, PREFETCH_BATCHES) : it;
     }
 
     /** Like {@link #iterator(RecordReader, PleConfig, int, boolean)} with prefetching. */

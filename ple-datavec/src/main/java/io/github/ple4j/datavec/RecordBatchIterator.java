@@ -57,12 +57,7 @@ final class RecordBatchIterator implements CloseableMultiDataSetIterator {
         if (n == 0) {
             throw new NoSuchElementException("no more records");
         }
-        INDArray[] features = new INDArray[featureInputs.size()];
-        for (int i = 0; i < features.length; i++) {
-            String name = featureInputs.get(i);
-            features[i] = name.equals(GraphSignature.DENSE) ? matrix(b.dense, n, encoder.denseWidth())
-                    : matrix(b.ids, n, encoder.idWidth());
-        }
+        INDArray[] features = features(encoder, featureInputs, b, n);
         INDArray[] labels = new INDArray[taskOrder.length];
         INDArray[] masks = new INDArray[taskOrder.length];
         for (int k = 0; k < taskOrder.length; k++) {
@@ -74,6 +69,17 @@ final class RecordBatchIterator implements CloseableMultiDataSetIterator {
             preProcessor.preProcess(mds);
         }
         return mds;
+    }
+
+    /** The feature arrays of the first {@code n} rows, in the order of the signature's feature inputs. */
+    static INDArray[] features(RowEncoder encoder, List<String> featureInputs, RowEncoder.Batch b, int n) {
+        INDArray[] features = new INDArray[featureInputs.size()];
+        for (int i = 0; i < features.length; i++) {
+            String name = featureInputs.get(i);
+            features[i] = name.equals(GraphSignature.DENSE) ? matrix(b.dense, n, encoder.denseWidth())
+                    : matrix(b.ids, n, encoder.idWidth());
+        }
+        return features;
     }
 
     private static INDArray matrix(float[] data, int rows, int cols) {

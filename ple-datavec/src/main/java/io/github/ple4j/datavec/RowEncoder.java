@@ -87,6 +87,17 @@ final class RowEncoder {
 
     /** Writes row {@code r} of the batch (every cell of the row is written, so buffers can be reused). */
     void encode(RecordCursor.Row row, Batch b, int r) {
+        encodeFeatures(row, b, r);
+        for (int k = 0; k < labels.length; k++) {
+            double y = labels[k].read(row);
+            boolean missing = Double.isNaN(y);
+            b.labels[k][r] = missing ? 0f : (float) y;
+            b.masks[k][r] = missing ? 0f : 1f;
+        }
+    }
+
+    /** Writes the dense and id cells of row {@code r}; label columns are not read. */
+    void encodeFeatures(RecordCursor.Row row, Batch b, int r) {
         Fields.checkWidth(row, state.columnCount());
         boolean trim = state.trim();
         int d0 = r * denseWidth;
@@ -106,12 +117,6 @@ final class RowEncoder {
             } else {
                 b.ids[r * idWidth + idColumn[i]] = id;
             }
-        }
-        for (int k = 0; k < labels.length; k++) {
-            double y = labels[k].read(row);
-            boolean missing = Double.isNaN(y);
-            b.labels[k][r] = missing ? 0f : (float) y;
-            b.masks[k][r] = missing ? 0f : 1f;
         }
     }
 

@@ -169,6 +169,20 @@ class BadInputTest {
     }
 
     @Test
+    void badValueAtServingTimeNamesTheRecord() throws IOException {
+        FittedPipeline p = fitted();
+        List<List<org.datavec.api.writable.Writable>> records = List.of(
+                texts("0", "1", "paris", "ios", "", ""), texts("x", "1", "paris", "ios", "", ""));
+        InvalidDataException e = assertThrows(InvalidDataException.class,
+                () -> p.features(records, RecordPipelineTest.signature(p)));
+        assertEquals("records, record 2, column 1 (age): expected a finite number but found 'x'", e.getMessage());
+    }
+
+    private static List<org.datavec.api.writable.Writable> texts(String... values) {
+        return Arrays.stream(values).map(v -> (org.datavec.api.writable.Writable) new org.datavec.api.writable.Text(v)).toList();
+    }
+
+    @Test
     void labelColumnMissingFromTheSchema() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> RecordPipeline.builder().schema(RecordPipelineTest.SCHEMA).dense("age")
