@@ -87,6 +87,14 @@ public final class RecordPipeline {
             if (tasks.put(l.task(), true) != null) {
                 throw new IllegalArgumentException("the task '" + l.task() + "' has two label columns");
             }
+            if (l.rule() instanceof LabelRule.Binary rule) {
+                for (String v : missingLabelValues) {
+                    if (rule.positive().contains(v) || rule.negative().contains(v)) {
+                        throw new IllegalArgumentException("task '" + l.task() + "': the value '" + v + "' is both a "
+                                + (rule.positive().contains(v) ? "positive" : "negative") + " label and a missing-label value");
+                    }
+                }
+            }
             Resolved r = resolve("task '" + l.task() + "'", l.column());
             claim(used, r, "the label of task '" + l.task() + "'");
             resolvedTasks.add(new TaskLabel(l.task(), r.index(), r.name(), l.rule()));

@@ -192,6 +192,16 @@ class BadInputTest {
     }
 
     @Test
+    void labelValueThatIsAlsoAMissingValue() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> RecordPipeline.builder().dense(0).label(new io.github.ple4j.datavec.schema.LabelColumn("y",
+                        io.github.ple4j.datavec.schema.ColumnRef.index(1),
+                        io.github.ple4j.datavec.schema.LabelRule.Binary.closed(List.of("1"), List.of("?"))))
+                        .missingLabelValues("?").build());
+        assertEquals("task 'y': the value '?' is both a negative label and a missing-label value", e.getMessage());
+    }
+
+    @Test
     void columnByNameWithoutSchema() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> RecordPipeline.builder().dense("age").binaryLabel("click", "click", List.of("yes")).build());
