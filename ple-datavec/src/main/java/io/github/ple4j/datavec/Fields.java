@@ -1,0 +1,51 @@
+package io.github.ple4j.datavec;
+
+import org.datavec.api.writable.Writable;
+
+import java.util.Collection;
+import java.util.stream.Collectors;
+
+/** Reading one field of a record, with errors that name the position, column, expectation and value. */
+final class Fields {
+    private Fields() {
+    }
+
+    /** Checks the record has the expected number of columns. */
+    static void checkWidth(RecordCursor.Row row, int expected) {
+        int found = row.values().size();
+        if (found != expected) {
+            throw new InvalidDataException(row.position(), -1, null,
+                    "expected " + expected + " columns but found " + found, null);
+        }
+    }
+
+    /** The field's text, trimmed if asked. */
+    static String text(RecordCursor.Row row, int column, boolean trim) {
+        Writable w = row.values().get(column);
+        String s = w == null ? "" : w.toString();
+        return trim ? s.strip() : s;
+    }
+
+    /** The field as a finite number. */
+    static double number(RecordCursor.Row row, int column, String name, boolean trim, String prefix,
+                         String expected) {
+        String s = text(row, column, trim);
+        double v;
+        try {
+            v = Double.parseDouble(s);
+        } catch (NumberFormatException e) {
+            throw new InvalidDataException(row.position(), column, name,
+                    prefix + "expected " + expected + " but found '" + s + "'", e);
+        }
+        if (!Double.isFinite(v)) {
+            throw new InvalidDataException(row.position(), column, name,
+                    prefix + "expected " + expected + " but found '" + s + "'", null);
+        }
+        return v;
+    }
+
+    /** {@code ['a', 'b']}. */
+    static String quoted(Collection<String> values) {
+        return values.stream().map(v -> "'" + v + "'").collect(Collectors.joining(", ", "[", "]"));
+    }
+}

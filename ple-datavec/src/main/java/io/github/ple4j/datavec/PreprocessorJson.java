@@ -1,0 +1,84 @@
+package io.github.ple4j.datavec;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.exc.ValueInstantiationException;
+
+/**
+ * JSON form of a fitted pipeline. Strict: unknown fields, nulls for numbers and trailing text are rejected;
+ * the format name and version are checked before anything else, and a newer version is refused.
+ */
+final class PreprocessorJson {
+    private static final ObjectMapper MAPPER = new ObjectMapper()
+            .enable(SerializationFeature.INDENT_OUTPUT)
+            .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+            .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
+            .enable(DeserializationFeature.FAIL_ON_MISSING_CREATOR_PROPERTIES)
+            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+
+    private PreprocessorJson() {
+    }
+
+    static String write(PreprocessorState state) {
+        try {
+            return MAPPER.writeValueAsString(state);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("could not write the pipeline as JSON: " + e.getOriginalMessage(), e);
+        }
+    }
+
+    static PreprocessorState read(String json, String source) {
+        JsonNode root;
+        try {
+            root = MAPPER.readTree(json);
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException(source + ": not valid JSON at line "
+                    + (e.getLocation() == null ? "?" : e.getLocation().getLineNr()) + ": " + e.getOriginalMessage(), e);
+        }
+        if (root == null || !root.isObject()) {
+            throw new IllegalArgumentException(source + ": expected a JSON object but found "
+                    + (root == null ? "nothing" : root.getNodeType().toString().toLowerCase(java.util.Locale.ROOT)));
+        }
+        JsonNode format = root.get("format");
+        if (format == null || !FittedPipeline.FORMAT.equals(format.asText())) {
+            throw new IllegalArgumentException(source + ": expected \"format\": \"" + FittedPipeline.FORMAT
+                    + "\" but found " + (format == null ? "no format field" : format.toString()));
+        }
+        JsonNode version = root.get("formatVersion");
+        if (version == null || !version.isInt()) {
+            throw new IllegalArgumentException(source + ": expected an integer \"formatVersion\" but found "
+                    + (version == null ? "none" : version.toString()));
+        }
+        if (version.asInt() > FittedPipeline.FORMAT_VERSION) {
+            throw new IllegalArgumentException(source + ": formatVersion " + version.asInt()
+                    + " is newer than this version of ple-datavec reads (" + FittedPipeline.FORMAT_VERSION
+                    + "); use a newer ple-datavec");
+        }
+        try {
+            return MAPPER.treeToValue(root, PreprocessorState.class);
+        } catch (ValueInstantiationException e) {
+            Throwable cause = e.getCause() != null ? e.getCause() : e;
+            throw new IllegalArgumentException(source + ": invalid pipeline at " + path(e) + ": " + cause.getMessage(), e);
+        } catch (JsonMappingException e) {
+            throw new IllegalArgumentException(source + ": invalid pipeline at " + path(e) + ": " + e.getOriginalMessage(), e);
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException(source + ": invalid pipeline: " + e.getOriginalMessage(), e);
+        }
+    }
+
+    private static String path(JsonMappingException e) {
+        StringBuilder sb = new StringBuilder("$");
+        for (JsonMappingException.Reference r : e.getPath()) {
+            if (r.getFieldName() != null) {
+                sb.append('.').append(r.getFieldName());
+            } else if (r.getIndex() >= 0) {
+                sb.append('[').append(r.getIndex()).append(']');
+            }
+        }
+        return sb.toString();
+    }
+}
