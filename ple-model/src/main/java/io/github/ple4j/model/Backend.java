@@ -52,7 +52,8 @@ public final class Backend {
         m.put("OMP_NUM_THREADS", String.valueOf(System.getenv("OMP_NUM_THREADS")));
         m.put("devices", String.valueOf(Nd4j.getAffinityManager().getNumberOfDevices()));
         m.put("platform", org.bytedeco.javacpp.Loader.getPlatform());
-        m.put("nativeJar", nativeJar(System.getProperty("java.class.path", "")));
+        String jar = nativeJar(System.getProperty("java.class.path", ""));
+        m.put("nativeJar", jar.equals("?") ? nativeJarOfLoadedLibrary() : jar);
         m.put("defaultDataType", String.valueOf(Nd4j.dataType()));
         m.put("nd4j", Versions.ND4J);
         m.put("java", System.getProperty("java.version"));
@@ -68,6 +69,20 @@ public final class Backend {
             String name = entry.substring(entry.lastIndexOf('/') + 1);
             if (name.matches("nd4j-(native|cuda-[0-9.]+)-[^-]+(-M[0-9.]+)?-[a-z0-9_-]+\\.jar")) {
                 return name;
+            }
+        }
+        return "?";
+    }
+
+    /** The jar that holds the native library the loaded backend uses (works under any class loader). */
+    private static String nativeJarOfLoadedLibrary() {
+        String platform = org.bytedeco.javacpp.Loader.getPlatform();
+        for (String path : new String[]{"org/nd4j/linalg/cpu/nativecpu/bindings/" + platform + "/libjnind4jcpu.so",
+                "org/nd4j/linalg/jcublas/bindings/" + platform + "/libjnind4jcuda.so"}) {
+            java.net.URL url = Nd4j.getBackend().getClass().getClassLoader().getResource(path);
+            if (url != null && url.getPath().contains(".jar!")) {
+                String p = url.getPath().substring(0, url.getPath().indexOf(".jar!") + 4);
+                return nativeJar(p.substring(p.lastIndexOf('/') + 1));
             }
         }
         return "?";
