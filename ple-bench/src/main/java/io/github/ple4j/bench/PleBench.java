@@ -18,6 +18,10 @@ public final class PleBench implements Runnable {
     }
 
     public static void main(String[] args) {
+        // Charts are drawn off-screen; never try to open a display.
+        if (System.getProperty("java.awt.headless") == null) {
+            System.setProperty("java.awt.headless", "true");
+        }
         int code = new CommandLine(new PleBench()).execute(args);
         System.exit(code);
     }
