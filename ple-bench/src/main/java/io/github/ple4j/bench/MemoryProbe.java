@@ -26,7 +26,9 @@ import java.util.concurrent.TimeUnit;
  *       mark is reset at start through {@code /proc/self/clear_refs} where that is allowed; otherwise it is the
  *       peak since the process started ({@link Peaks#rssPeakReset()} says which).</li>
  * </ul>
- * Sampling runs on a daemon thread every {@code intervalMillis}.
+ * Sampling runs on a daemon thread every {@code intervalMillis}. A resident-size limit can be given: the
+ * measured code polls {@link #limitExceeded()} and stops, so a runaway measurement does not exhaust a shared
+ * machine.
  */
 public final class MemoryProbe implements AutoCloseable {
     private static final Path STATUS = Path.of("/proc/self/status");
@@ -48,12 +50,15 @@ public final class MemoryProbe implements AutoCloseable {
 
     private final ScheduledExecutorService sampler;
     private final boolean rssReset;
+    private final long rssLimitBytes;
+    private volatile boolean exceeded;
     private volatile long heapPeak;
     private volatile long physicalPeak = -1;
     private volatile long totalPeak;
     private Peaks result;
 
-    private MemoryProbe(long intervalMillis) {
+    private MemoryProbe(long intervalMillis, long rssLimitBytes) {
+        this.rssLimitBytes = rssLimitBytes;
         for (MemoryPoolMXBean p : heapPools()) {
             p.resetPeakUsage();
         }
@@ -67,19 +72,37 @@ public final class MemoryProbe implements AutoCloseable {
         sampler.scheduleAtFixedRate(this::sample, intervalMillis, intervalMillis, TimeUnit.MILLISECONDS);
     }
 
-    /** Resets the peaks and starts sampling every {@code intervalMillis} (>= 1). */
+    /** Resets the peaks and starts sampling every {@code intervalMillis} (>= 1), without a limit. */
     public static MemoryProbe start(long intervalMillis) {
+        return start(intervalMillis, Long.MAX_VALUE);
+    }
+
+    /**
+     * Resets the peaks and starts sampling every {@code intervalMillis} (>= 1).
+     *
+     * @param rssLimitBytes resident size of the process above which {@link #limitExceeded()} turns true
+     */
+    public static MemoryProbe start(long intervalMillis, long rssLimitBytes) {
         if (intervalMillis < 1) {
             throw new IllegalArgumentException("intervalMillis must be >= 1 but was " + intervalMillis);
         }
-        return new MemoryProbe(intervalMillis);
+        return new MemoryProbe(intervalMillis, rssLimitBytes);
+    }
+
+    /** Whether a sample saw the process's resident size above the limit. */
+    public boolean limitExceeded() {
+        return exceeded;
     }
 
     private synchronized void sample() {
         heapPeak = Math.max(heapPeak, ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed());
         totalPeak = Math.max(totalPeak, Pointer.totalBytes());
         try {
-            physicalPeak = Math.max(physicalPeak, Pointer.physicalBytes());
+            long physical = Pointer.physicalBytes();
+            physicalPeak = Math.max(physicalPeak, physical);
+            if (physical > rssLimitBytes) {
+                exceeded = true;
+            }
         } catch (UnsatisfiedLinkError e) {
             physicalPeak = -1;
         }

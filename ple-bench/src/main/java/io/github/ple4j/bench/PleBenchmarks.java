@@ -62,6 +62,15 @@ public class PleBenchmarks {
         data = BenchData.batches(model.config(), batch, 4, BenchData.SEED);
     }
 
+    /**
+     * Collects garbage before every iteration (outside the measurement): ND4J frees native memory only when
+     * the JVM collects the arrays' Java objects (see {@link ThroughputCommand#collectGarbage()}).
+     */
+    @Setup(Level.Iteration)
+    public void collectGarbage() {
+        ThroughputCommand.collectGarbage();
+    }
+
     /** Releases the model. */
     @TearDown(Level.Trial)
     public void tearDown() {

@@ -29,11 +29,16 @@ import java.util.function.Consumer;
  * step: forward, backward, finiteness checks, Adam update), inference on {@link PleModel#predict}. Each phase
  * runs {@code --warmup} untimed runs, then {@code --runs} timed runs of the same number of steps, and reports
  * the median, minimum and maximum samples/s over the runs, the achieved GFLOP/s (from {@link FlopCount}) and
- * the peak memory ({@link MemoryProbe}). Writes {@code throughput.json} and {@code throughput.md}.
+ * the peak memory ({@link MemoryProbe}). The garbage collector runs before every run, outside the timing
+ * ({@link #collectGarbage()}), so the memory peaks include at most one run's garbage. Writes
+ * {@code throughput.json} and {@code throughput.md}.
  */
 @Command(name = "throughput", mixinStandardHelpOptions = true,
         description = "Measure training and inference samples/s, GFLOP/s and peak memory of named configs.")
 public final class ThroughputCommand implements Callable<Integer> {
+    /** Pause after {@link System#gc()} for the deallocator thread. */
+    private static final long GC_PAUSE_MILLIS = 50;
+
     @Option(names = "--config", split = ",", defaultValue = "paddle-census,large",
             description = "Named configs (comma-separated; known: paddle-census, large, tiny). Default: ${DEFAULT-VALUE}")
     List<String> configs;
@@ -54,6 +59,9 @@ public final class ThroughputCommand implements Callable<Integer> {
     long seed;
     @Option(names = "--sample-ms", defaultValue = "5", description = "Memory sampling interval in ms. Default: ${DEFAULT-VALUE}")
     long sampleMillis;
+    @Option(names = "--max-rss-mb", defaultValue = "8192",
+            description = "Stop with an error when the process's resident memory exceeds this. Default: ${DEFAULT-VALUE}")
+    long maxRssMb;
     @Option(names = "--out", defaultValue = "target/ple-report", description = "Report directory. Default: ${DEFAULT-VALUE}")
     Path out;
     @Option(names = "--threads", description = "Native threads (default: OMP_NUM_THREADS or 1)")
@@ -100,6 +108,7 @@ public final class ThroughputCommand implements Callable<Integer> {
             prov.put("stepsPerRun", steps);
         }
         prov.put("pool", pool);
+        prov.put("gcBeforeEachRun", true);
         prov.put("seed", seed);
         prov.put("flopConvention", FlopCount.CONVENTION);
         prov.put("trainStep", "PleModel.fitBatch: forward, backward, finiteness checks and optimiser update");
@@ -182,9 +191,10 @@ public final class ThroughputCommand implements Callable<Integer> {
                 throw new IllegalArgumentException("--batch sizes must be >= 1 but one was " + b);
             }
         }
-        if (warmup < 0 || runs < 1 || pool < 1 || sampleMillis < 1 || (steps != null && steps < 1) || !(runSeconds > 0)) {
+        if (warmup < 0 || runs < 1 || pool < 1 || sampleMillis < 1 || (steps != null && steps < 1) || !(runSeconds > 0)
+                || maxRssMb < 1) {
             throw new IllegalArgumentException("need --warmup >= 0, --runs >= 1, --pool >= 1, --sample-ms >= 1, "
-                    + "--steps >= 1 and --run-seconds > 0");
+                    + "--steps >= 1, --run-seconds > 0 and --max-rss-mb >= 1");
         }
     }
 
@@ -194,14 +204,21 @@ public final class ThroughputCommand implements Callable<Integer> {
      * speed fits into {@code --run-seconds} (at least one).
      */
     private PhaseResult measure(int batchSize, List<MultiDataSet> data, Consumer<MultiDataSet> step) {
-        try (MemoryProbe probe = MemoryProbe.start(sampleMillis)) {
+        try (MemoryProbe probe = MemoryProbe.start(sampleMillis, maxRssMb * 1024 * 1024)) {
+            Consumer<MultiDataSet> guarded = d -> {
+                if (probe.limitExceeded()) {
+                    throw new IllegalStateException("resident memory exceeded --max-rss-mb " + maxRssMb + " MB; stopping");
+                }
+                step.accept(d);
+            };
             int next = 0;
             double rate = Double.NaN;
             for (int w = 0; w < warmup; w++) {
+                collectGarbage();
                 long t0 = System.nanoTime();
                 int n = 0;
                 do {
-                    step.accept(data.get(next++ % data.size()));
+                    guarded.accept(data.get(next++ % data.size()));
                     n++;
                 } while (steps != null ? n < steps : System.nanoTime() - t0 < runSeconds * 1e9);
                 rate = n / ((System.nanoTime() - t0) / 1e9);
@@ -210,14 +227,30 @@ public final class ThroughputCommand implements Callable<Integer> {
             double[] seconds = new double[runs];
             double[] speed = new double[runs];
             for (int r = 0; r < runs; r++) {
+                collectGarbage();
                 long t0 = System.nanoTime();
                 for (int s = 0; s < perRun; s++) {
-                    step.accept(data.get(next++ % data.size()));
+                    guarded.accept(data.get(next++ % data.size()));
                 }
                 seconds[r] = (System.nanoTime() - t0) / 1e9;
                 speed[r] = (double) perRun * batchSize / seconds[r];
             }
             return new PhaseResult(perRun, seconds, speed, probe.stop());
+        }
+    }
+
+    /**
+     * Runs the garbage collector before a run, outside the timing. ND4J frees the native memory of an array
+     * only when the JVM collects its Java object; a step leaves hundreds of kilobytes to megabytes of such
+     * garbage while its heap footprint is tiny, so without collections between runs native memory grows
+     * until the machine runs out (the large config reached 13 GB resident in a few seconds).
+     */
+    static void collectGarbage() {
+        System.gc();
+        try {
+            Thread.sleep(GC_PAUSE_MILLIS);   // let ND4J's deallocator thread release the native buffers
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 
