@@ -10,7 +10,7 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "ple-bench", mixinStandardHelpOptions = true, version = "PLE4J bench " + io.github.ple4j.model.Versions.LIBRARY,
         description = "Reproductions and measurements of PLE and its baselines.",
-        subcommands = {SyntheticCommand.class})
+        subcommands = {SyntheticCommand.class, ThroughputCommand.class, JmhCommand.class})
 public final class PleBench implements Runnable {
     @Override
     public void run() {
@@ -18,14 +18,24 @@ public final class PleBench implements Runnable {
     }
 
     public static void main(String[] args) {
+        // Charts are drawn off-screen; never try to open a display.
+        if (System.getProperty("java.awt.headless") == null) {
+            System.setProperty("java.awt.headless", "true");
+        }
         int code = new CommandLine(new PleBench()).execute(args);
         System.exit(code);
     }
 
-    /** Applies the thread setting and prints the backend line. */
-    static void start(Integer threads) {
+    /**
+     * Applies the thread setting and prints the backend line.
+     *
+     * @param threads the user's choice, or null for OMP_NUM_THREADS or 1
+     * @return the thread count applied
+     */
+    static int start(Integer threads) {
         int t = threads != null ? threads : Backend.threadsFromEnvironment(1);
         Backend.setThreads(t);
         System.out.println(Backend.summary());
+        return t;
     }
 }

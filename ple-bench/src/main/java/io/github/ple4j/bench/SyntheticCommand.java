@@ -37,7 +37,9 @@ import java.util.concurrent.Callable;
 /**
  * The paper's synthetic experiment (Sec. 5.1.1, Fig. 7; data of MMoE Sec. 3.2): two regression tasks whose
  * correlation is set by p; every model is trained on the same data and its test MSE per task and its
- * multi-task gain over single-task (Eq. 11, MSE: lower is better) are reported.
+ * multi-task gain over single-task (Eq. 11, MSE: lower is better) are reported, with the gate utilisation of
+ * the gated models (Fig. 8) over the test set. Writes {@code synthetic.json}, {@code synthetic.md} and the
+ * charts of {@link SyntheticCharts} to the report directory.
  */
 @Command(name = "synthetic", mixinStandardHelpOptions = true,
         description = "Compare single-task, shared-bottom, MMoE, CGC and PLE on synthetic tasks of controlled correlation.")
@@ -86,6 +88,8 @@ public final class SyntheticCommand implements Callable<Integer> {
         prov.put("created", Instant.now().toString());
         Backend.describe().forEach(prov::put);
         ArrayNode rows = report.putArray("results");
+        List<SyntheticCharts.ModelResult> results = new ArrayList<>();
+        List<String> gateLines = new ArrayList<>();
         List<String> md = new ArrayList<>();
         md.add("# Synthetic tasks: test MSE per task (mean over " + seeds + " seed(s))");
         md.add("");
@@ -106,6 +110,7 @@ public final class SyntheticCommand implements Callable<Integer> {
                 long params = 0;
                 double secs = 0;
                 int epochsRun = 0;
+                List<GateUsage> gates = List.of();
                 for (int s = 0; s < seeds; s++) {
                     PleConfig cfg = PleConfig.builder().denseInputs(dim)
                             .task(TaskSpec.regression("task1", 8)).task(TaskSpec.regression("task2", 8))
@@ -124,6 +129,7 @@ public final class SyntheticCommand implements Callable<Integer> {
                         mse[1] += rep.tasks().get("task2").mse() / seeds;
                         params = model.numParams();
                         if (s == 0) {
+                            gates = GateUtilisation.of(model, SyntheticDataSets.iterator(model.signature(), te, 1024, null));
                             ObjectNode row = rows.addObject();
                             row.put("correlation", p);
                             row.put("model", e.getKey());
@@ -144,6 +150,10 @@ public final class SyntheticCommand implements Callable<Integer> {
                 row.put("gainTask2", g2);
                 row.put("meanEpochs", epochsRun / (double) seeds);
                 row.put("meanSeconds", secs);
+                row.set("gates", gatesJson(gates));
+                results.add(new SyntheticCharts.ModelResult(p, e.getKey(), e.getValue().architecture(), mse,
+                        new double[]{g1, g2}, gates));
+                gateLines.addAll(gateTable(p, e.getKey(), gates));
                 String line = String.format(Locale.ROOT, "| %.2f | %s | %,d | %.4f | %.4f | %+.4f | %+.4f | %.1f | %.1f |", p,
                         e.getKey(), params, mse[0], mse[1], g1, g2, epochsRun / (double) seeds, secs);
                 md.add(line);
@@ -151,11 +161,60 @@ public final class SyntheticCommand implements Callable<Integer> {
             }
         }
         Files.createDirectories(out);
+        List<Path> charts = SyntheticCharts.write(results, out);
+        if (!gateLines.isEmpty()) {
+            md.add("");
+            md.add("## Gate utilisation on the test set (first seed): mean ± std of the weight per expert");
+            md.add("");
+            md.add("| p | model | level | gate | weights |");
+            md.add("| ---: | --- | ---: | --- | --- |");
+            md.addAll(gateLines);
+        }
+        md.add("");
+        md.add("Charts: " + String.join(", ", charts.stream().map(c -> "`" + c.getFileName() + "`").toList())
+                + (correlations.size() < 2 ? " (the MTL-gain-vs-correlation chart needs two or more --correlation values)" : ""));
         Path json = out.resolve("synthetic.json");
         Path mdFile = out.resolve("synthetic.md");
         ConfigJson.mapper().writeValue(json.toFile(), report);
         Files.writeString(mdFile, String.join(System.lineSeparator(), md) + System.lineSeparator());
-        System.out.println("wrote " + json + " and " + mdFile);
+        System.out.println("wrote " + json + ", " + mdFile + " and " + charts.size() + " chart(s)");
         return 0;
+    }
+
+    /** Gate statistics as JSON: one object per gate with its experts and mean and std per expert. */
+    static ArrayNode gatesJson(List<GateUsage> gates) {
+        ArrayNode a = ConfigJson.mapper().createArrayNode();
+        for (GateUsage g : gates) {
+            ObjectNode o = a.addObject();
+            o.put("output", g.output());
+            o.put("level", g.level());
+            o.put("owner", g.owner());
+            o.put("samples", g.samples());
+            ArrayNode experts = o.putArray("experts");
+            g.experts().forEach(experts::add);
+            ArrayNode mean = o.putArray("mean");
+            for (double v : g.mean()) {
+                mean.add(v);
+            }
+            ArrayNode std = o.putArray("std");
+            for (double v : g.std()) {
+                std.add(v);
+            }
+        }
+        return a;
+    }
+
+    private static List<String> gateTable(double p, String model, List<GateUsage> gates) {
+        List<String> lines = new ArrayList<>();
+        for (GateUsage g : gates) {
+            StringBuilder w = new StringBuilder();
+            double[] mean = g.mean();
+            double[] std = g.std();
+            for (int i = 0; i < mean.length; i++) {
+                w.append(i == 0 ? "" : ", ").append(String.format(Locale.ROOT, "%s %.2f ± %.2f", g.experts().get(i), mean[i], std[i]));
+            }
+            lines.add(String.format(Locale.ROOT, "| %.2f | %s | %d | %s | %s |", p, model, g.level() + 1, g.owner(), w));
+        }
+        return lines;
     }
 }

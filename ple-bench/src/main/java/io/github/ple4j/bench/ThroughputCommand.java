@@ -1,0 +1,288 @@
+package io.github.ple4j.bench;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.github.ple4j.model.Backend;
+import io.github.ple4j.model.PleModel;
+import io.github.ple4j.model.Versions;
+import io.github.ple4j.model.config.ConfigJson;
+import io.github.ple4j.model.config.PleConfig;
+import org.nd4j.linalg.dataset.api.MultiDataSet;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import java.util.function.Consumer;
+
+/**
+ * Training and inference speed of named configs ({@link BenchConfigs}) at given batch sizes.
+ *
+ * <p>Per config and batch size, a fresh model is built and a few random batches are drawn once
+ * ({@link BenchData}, fixed seed). Training is measured on {@link PleModel#fitBatch} (one full optimisation
+ * step: forward, backward, finiteness checks, Adam update), inference on {@link PleModel#predict}. Each phase
+ * runs {@code --warmup} untimed runs, then {@code --runs} timed runs of the same number of steps, and reports
+ * the median, minimum and maximum samples/s over the runs, the achieved GFLOP/s (from {@link FlopCount}) and
+ * the peak memory ({@link MemoryProbe}). The garbage collector runs before every run, outside the timing
+ * ({@link #collectGarbage()}), so the memory peaks include at most one run's garbage. Writes
+ * {@code throughput.json} and {@code throughput.md}.
+ */
+@Command(name = "throughput", mixinStandardHelpOptions = true,
+        description = "Measure training and inference samples/s, GFLOP/s and peak memory of named configs.")
+public final class ThroughputCommand implements Callable<Integer> {
+    /** Pause after {@link System#gc()} for the deallocator thread. */
+    private static final long GC_PAUSE_MILLIS = 50;
+
+    @Option(names = "--config", split = ",", defaultValue = "paddle-census,large",
+            description = "Named configs (comma-separated; known: paddle-census, large, tiny). Default: ${DEFAULT-VALUE}")
+    List<String> configs;
+    @Option(names = "--batch", split = ",", defaultValue = "256,1024", description = "Batch sizes. Default: ${DEFAULT-VALUE}")
+    List<Integer> batchSizes;
+    @Option(names = "--warmup", defaultValue = "2", description = "Untimed warm-up runs per phase. Default: ${DEFAULT-VALUE}")
+    int warmup;
+    @Option(names = "--runs", defaultValue = "5", description = "Timed runs per phase. Default: ${DEFAULT-VALUE}")
+    int runs;
+    @Option(names = "--run-seconds", defaultValue = "2.0",
+            description = "Target length of a run; the steps per run are set from the last warm-up run's speed. Default: ${DEFAULT-VALUE}")
+    double runSeconds;
+    @Option(names = "--steps", description = "Fixed steps (batches) per run, overriding --run-seconds")
+    Integer steps;
+    @Option(names = "--pool", defaultValue = "4", description = "Distinct random batches cycled through. Default: ${DEFAULT-VALUE}")
+    int pool;
+    @Option(names = "--seed", defaultValue = "" + BenchData.SEED, description = "Seed of the random data. Default: ${DEFAULT-VALUE}")
+    long seed;
+    @Option(names = "--sample-ms", defaultValue = "5", description = "Memory sampling interval in ms. Default: ${DEFAULT-VALUE}")
+    long sampleMillis;
+    @Option(names = "--max-rss-mb", defaultValue = "8192",
+            description = "Stop with an error when the process's resident memory exceeds this. Default: ${DEFAULT-VALUE}")
+    long maxRssMb;
+    @Option(names = "--out", defaultValue = "target/ple-report", description = "Report directory. Default: ${DEFAULT-VALUE}")
+    Path out;
+    @Option(names = "--threads", description = "Native threads (default: OMP_NUM_THREADS or 1)")
+    Integer threads;
+
+    /**
+     * One timed phase.
+     *
+     * @param stepsPerRun      batches per timed run
+     * @param seconds          duration of every timed run
+     * @param samplesPerSecond speed of every timed run
+     * @param memory           peak memory over warm-up and timed runs
+     */
+    record PhaseResult(int stepsPerRun, double[] seconds, double[] samplesPerSecond, MemoryProbe.Peaks memory) {
+        Summary speed() {
+            return Summary.of(samplesPerSecond);
+        }
+    }
+
+    @Override
+    public Integer call() throws IOException {
+        validate();
+        int t = PleBench.start(threads);
+        List<PleConfig> resolved = configs.stream().map(BenchConfigs::get).toList();
+
+        ObjectNode report = ConfigJson.mapper().createObjectNode();
+        ObjectNode prov = report.putObject("provenance");
+        prov.put("command", "throughput");
+        prov.put("library", Versions.LIBRARY);
+        prov.put("created", Instant.now().toString());
+        prov.put("java", System.getProperty("java.version"));
+        prov.put("javaVendor", System.getProperty("java.vendor"));
+        prov.put("jvm", System.getProperty("java.vm.name") + " " + System.getProperty("java.vm.version"));
+        prov.put("os", System.getProperty("os.name") + " " + System.getProperty("os.version") + " " + System.getProperty("os.arch"));
+        prov.put("availableProcessors", Runtime.getRuntime().availableProcessors());
+        prov.put("maxHeapBytes", Runtime.getRuntime().maxMemory());
+        prov.put("threads", t);
+        ArrayNode bs = prov.putArray("batchSizes");
+        batchSizes.forEach(bs::add);
+        prov.put("warmupRuns", warmup);
+        prov.put("timedRuns", runs);
+        prov.put("runSeconds", runSeconds);
+        if (steps != null) {
+            prov.put("stepsPerRun", steps);
+        }
+        prov.put("pool", pool);
+        prov.put("gcBeforeEachRun", true);
+        prov.put("seed", seed);
+        prov.put("flopConvention", FlopCount.CONVENTION);
+        prov.put("trainStep", "PleModel.fitBatch: forward, backward, finiteness checks and optimiser update");
+        prov.put("inferStep", "PleModel.predict: forward pass to per-task predictions");
+        ObjectNode backend = prov.putObject("backend");
+        Backend.describe().forEach(backend::put);
+
+        List<String> md = new ArrayList<>();
+        md.add("# Throughput (samples/s, median [min, max] of " + runs + " runs; " + t + " thread(s))");
+        md.add("");
+        md.add("Provisional unless the machine was otherwise idle. GFLOP/s from FLOPs per sample: " + FlopCount.CONVENTION + ".");
+        md.add("");
+        md.add("| config | params | fwd MFLOP/sample | batch | train samples/s | train GFLOP/s | infer samples/s | infer GFLOP/s | peak heap MB | peak RSS MB |");
+        md.add("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
+        System.out.println(md.get(md.size() - 2));
+        System.out.println(md.get(md.size() - 1));
+
+        ArrayNode results = report.putArray("results");
+        for (int c = 0; c < resolved.size(); c++) {
+            PleConfig cfg = resolved.get(c);
+            FlopCount flops = FlopCount.of(cfg);
+            ObjectNode r = results.addObject();
+            r.put("config", configs.get(c));
+            r.set("configJson", ConfigJson.mapper().valueToTree(cfg));
+            ObjectNode f = r.putObject("flopsPerSample");
+            f.put("forward", flops.forward());
+            f.put("training", flops.training());
+            f.put("experts", flops.experts());
+            f.put("gates", flops.gates());
+            f.put("towers", flops.towers());
+            f.put("heads", flops.heads());
+            f.put("embeddings", flops.embeddings());
+            ArrayNode perBatch = r.putArray("batches");
+            for (int b : batchSizes) {
+                List<MultiDataSet> data = BenchData.batches(cfg, b, pool, seed);
+                PhaseResult train;
+                PhaseResult infer;
+                long params;
+                try (PleModel model = PleModel.create(cfg)) {
+                    params = model.numParams();
+                    train = measure(b, data, model::fitBatch);
+                    infer = measure(b, data, d -> model.predict(d.getFeatures()));
+                }
+                r.put("params", params);
+                ObjectNode row = perBatch.addObject();
+                row.put("batchSize", b);
+                phaseJson(row.putObject("train"), b, train, flops.training());
+                phaseJson(row.putObject("infer"), b, infer, flops.forward());
+                Summary ts = train.speed();
+                Summary is = infer.speed();
+                long heap = Math.max(train.memory().heapUsedPoolPeakBytes(), infer.memory().heapUsedPoolPeakBytes());
+                long rss = Math.max(train.memory().rssPeakBytes(), infer.memory().rssPeakBytes());
+                String line = String.format(Locale.ROOT, "| %s | %,d | %.3f | %d | %s | %.2f | %s | %.2f | %.0f | %.0f |",
+                        configs.get(c), params, flops.forward() / 1e6, b, range(ts), ts.median() * flops.training() / 1e9,
+                        range(is), is.median() * flops.forward() / 1e9, heap / 1048576.0, rss / 1048576.0);
+                md.add(line);
+                System.out.println(line);
+            }
+        }
+        md.add("");
+        md.add("Peak heap: sum of the JVM heap pools' peaks; peak RSS: VmHWM of the process (reset per phase where"
+                + " the kernel allows), both the larger of the training and inference phases. Details and native"
+                + " (JavaCPP) peaks are in throughput.json.");
+        Files.createDirectories(out);
+        Path json = out.resolve("throughput.json");
+        Path mdFile = out.resolve("throughput.md");
+        ConfigJson.mapper().writeValue(json.toFile(), report);
+        Files.writeString(mdFile, String.join(System.lineSeparator(), md) + System.lineSeparator());
+        System.out.println("wrote " + json + " and " + mdFile);
+        return 0;
+    }
+
+    private void validate() {
+        if (configs.isEmpty() || batchSizes.isEmpty()) {
+            throw new IllegalArgumentException("--config and --batch need at least one value each");
+        }
+        configs.forEach(BenchConfigs::get);
+        for (int b : batchSizes) {
+            if (b < 1) {
+                throw new IllegalArgumentException("--batch sizes must be >= 1 but one was " + b);
+            }
+        }
+        if (warmup < 0 || runs < 1 || pool < 1 || sampleMillis < 1 || (steps != null && steps < 1) || !(runSeconds > 0)
+                || maxRssMb < 1) {
+            throw new IllegalArgumentException("need --warmup >= 0, --runs >= 1, --pool >= 1, --sample-ms >= 1, "
+                    + "--steps >= 1, --run-seconds > 0 and --max-rss-mb >= 1");
+        }
+    }
+
+    /**
+     * Warm-up runs, then timed runs of one phase. A warm-up run lasts {@code --steps} steps, or else at least
+     * {@code --run-seconds}; timed runs take {@code --steps}, or else as many steps as the last warm-up run's
+     * speed fits into {@code --run-seconds} (at least one).
+     */
+    private PhaseResult measure(int batchSize, List<MultiDataSet> data, Consumer<MultiDataSet> step) {
+        try (MemoryProbe probe = MemoryProbe.start(sampleMillis, maxRssMb * 1024 * 1024)) {
+            Consumer<MultiDataSet> guarded = d -> {
+                if (probe.limitExceeded()) {
+                    throw new IllegalStateException("resident memory exceeded --max-rss-mb " + maxRssMb + " MB; stopping");
+                }
+                step.accept(d);
+            };
+            int next = 0;
+            double rate = Double.NaN;
+            for (int w = 0; w < warmup; w++) {
+                collectGarbage();
+                long t0 = System.nanoTime();
+                int n = 0;
+                do {
+                    guarded.accept(data.get(next++ % data.size()));
+                    n++;
+                } while (steps != null ? n < steps : System.nanoTime() - t0 < runSeconds * 1e9);
+                rate = n / ((System.nanoTime() - t0) / 1e9);
+            }
+            int perRun = steps != null ? steps : Double.isNaN(rate) ? 1 : Math.max(1, (int) Math.round(runSeconds * rate));
+            double[] seconds = new double[runs];
+            double[] speed = new double[runs];
+            for (int r = 0; r < runs; r++) {
+                collectGarbage();
+                long t0 = System.nanoTime();
+                for (int s = 0; s < perRun; s++) {
+                    guarded.accept(data.get(next++ % data.size()));
+                }
+                seconds[r] = (System.nanoTime() - t0) / 1e9;
+                speed[r] = (double) perRun * batchSize / seconds[r];
+            }
+            return new PhaseResult(perRun, seconds, speed, probe.stop());
+        }
+    }
+
+    /**
+     * Runs the garbage collector before a run, outside the timing. ND4J frees the native memory of an array
+     * only when the JVM collects its Java object; a step leaves hundreds of kilobytes to megabytes of such
+     * garbage while its heap footprint is tiny, so without collections between runs native memory grows
+     * until the machine runs out (the large config reached 13 GB resident in a few seconds).
+     */
+    static void collectGarbage() {
+        System.gc();
+        try {
+            Thread.sleep(GC_PAUSE_MILLIS);   // let ND4J's deallocator thread release the native buffers
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static void phaseJson(ObjectNode o, int batchSize, PhaseResult p, long flopsPerSample) {
+        o.put("stepsPerRun", p.stepsPerRun());
+        ArrayNode runs = o.putArray("runs");
+        for (int i = 0; i < p.seconds().length; i++) {
+            ObjectNode r = runs.addObject();
+            r.put("seconds", p.seconds()[i]);
+            r.put("samplesPerSecond", p.samplesPerSecond()[i]);
+        }
+        Summary s = p.speed();
+        summaryJson(o.putObject("samplesPerSecond"), s);
+        summaryJson(o.putObject("gflopsPerSecond"), s.scale(flopsPerSample / 1e9));
+        o.put("msPerBatchMedian", 1000.0 * batchSize / s.median());
+        ObjectNode m = o.putObject("memory");
+        MemoryProbe.Peaks k = p.memory();
+        m.put("heapUsedPoolPeakBytes", k.heapUsedPoolPeakBytes());
+        m.put("heapUsedSampledPeakBytes", k.heapUsedSampledPeakBytes());
+        m.put("javacppPhysicalPeakBytes", k.javacppPhysicalPeakBytes());
+        m.put("javacppTotalPeakBytes", k.javacppTotalPeakBytes());
+        m.put("rssPeakBytes", k.rssPeakBytes());
+        m.put("rssPeakReset", k.rssPeakReset());
+    }
+
+    private static void summaryJson(ObjectNode o, Summary s) {
+        o.put("median", s.median());
+        o.put("min", s.min());
+        o.put("max", s.max());
+    }
+
+    private static String range(Summary s) {
+        return String.format(Locale.ROOT, "%,.0f [%,.0f, %,.0f]", s.median(), s.min(), s.max());
+    }
+}

@@ -1,0 +1,85 @@
+package io.github.ple4j.bench;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.github.ple4j.model.config.ConfigJson;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class ThroughputCommandTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void tinyConfigWritesSaneJson() throws IOException {
+        int code = new CommandLine(new ThroughputCommand()).execute("--config", "tiny", "--batch", "8,16",
+                "--warmup", "1", "--runs", "2", "--steps", "2", "--threads", "1", "--out", dir.toString());
+        assertEquals(0, code);
+        JsonNode root = ConfigJson.mapper().readTree(dir.resolve("throughput.json").toFile());
+        assertTrue(Files.readString(dir.resolve("throughput.md")).contains("| tiny |"));
+
+        JsonNode prov = root.get("provenance");
+        assertEquals("throughput", prov.get("command").asText());
+        assertEquals(1, prov.get("threads").asInt());
+        assertEquals(List.of(8, 16), List.of(prov.get("batchSizes").get(0).asInt(), prov.get("batchSizes").get(1).asInt()));
+        assertEquals(2, prov.get("timedRuns").asInt());
+        assertEquals(1, prov.get("warmupRuns").asInt());
+        for (String key : List.of("created", "java", "library", "flopConvention")) {
+            assertFalse(prov.get(key).asText().isBlank(), key);
+        }
+        assertTrue(prov.get("backend").has("backend"));
+        assertEquals(System.getProperty("java.version"), prov.get("java").asText());
+
+        JsonNode results = root.get("results");
+        assertEquals(1, results.size());
+        JsonNode r = results.get(0);
+        assertEquals("tiny", r.get("config").asText());
+        assertEquals(10, r.get("configJson").get("inputs").get("denseSize").asInt());
+        long forward = r.get("flopsPerSample").get("forward").asLong();
+        assertEquals(FlopCount.of(BenchConfigs.get("tiny")).forward(), forward);
+        assertEquals(3 * forward, r.get("flopsPerSample").get("training").asLong());
+        assertTrue(r.get("params").asLong() > 0);
+
+        JsonNode batches = r.get("batches");
+        assertEquals(2, batches.size());
+        for (int i = 0; i < 2; i++) {
+            JsonNode b = batches.get(i);
+            assertEquals(i == 0 ? 8 : 16, b.get("batchSize").asInt());
+            for (String phase : List.of("train", "infer")) {
+                JsonNode p = b.get(phase);
+                assertEquals(2, p.get("stepsPerRun").asInt(), phase);
+                assertEquals(2, p.get("runs").size(), phase);
+                JsonNode s = p.get("samplesPerSecond");
+                assertTrue(s.get("min").asDouble() > 0, phase);
+                assertTrue(s.get("min").asDouble() <= s.get("median").asDouble(), phase);
+                assertTrue(s.get("median").asDouble() <= s.get("max").asDouble(), phase);
+                long flops = phase.equals("train") ? 3 * forward : forward;
+                assertEquals(s.get("median").asDouble() * flops / 1e9, p.get("gflopsPerSecond").get("median").asDouble(), 1e-9);
+                JsonNode m = p.get("memory");
+                assertTrue(m.get("heapUsedPoolPeakBytes").asLong() > 0, phase);
+                assertTrue(m.get("heapUsedSampledPeakBytes").asLong() > 0, phase);
+                if (Files.isReadable(Path.of("/proc/self/status"))) {
+                    assertTrue(m.get("rssPeakBytes").asLong() > 0, phase);
+                    assertTrue(m.get("javacppPhysicalPeakBytes").asLong() > 0, phase);
+                }
+            }
+        }
+    }
+
+    @Test
+    void rejectsUnknownConfig() {
+        CommandLine cl = new CommandLine(new ThroughputCommand());
+        cl.setErr(new java.io.PrintWriter(java.io.Writer.nullWriter()));
+        assertTrue(cl.execute("--config", "nope", "--out", dir.toString()) != 0);
+        assertFalse(Files.exists(dir.resolve("throughput.json")));
+    }
+}
