@@ -8,6 +8,7 @@ import io.github.ple4j.model.eval.TaskMetrics;
 import io.github.ple4j.model.graph.Feeds;
 import io.github.ple4j.model.graph.GateInfo;
 import io.github.ple4j.model.graph.GraphSignature;
+import io.github.ple4j.model.graph.NativeMemory;
 import io.github.ple4j.model.graph.PleGraph;
 import io.github.ple4j.model.loss.LossWeights;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -42,6 +43,7 @@ public final class Predictor {
         for (String t : graph.signature().tasks()) {
             byTask.put(t, out.get(GraphSignature.prediction(t)).detach());
         }
+        NativeMemory.afterPass();
         return new Predictions(byTask);
     }
 
@@ -57,6 +59,7 @@ public final class Predictor {
         }
         Map<String, INDArray> out = graph.sameDiff().output(feeds.features(features), names);
         names.forEach(n -> result.put(n, out.get(n).detach()));
+        NativeMemory.afterPass();
         return result;
     }
 
@@ -97,6 +100,7 @@ public final class Predictor {
                 labels.get(k).add(ph.get(GraphSignature.label(t)).toDoubleVector());
                 masks.get(k).add(m);
             }
+            NativeMemory.afterPass();
         }
         Map<String, TaskMetrics> metrics = new LinkedHashMap<>();
         Map<String, Double> taskLoss = new LinkedHashMap<>();

@@ -182,6 +182,7 @@ public final class Trainer {
         // Free this step's native buffers now instead of waiting for the garbage collector.
         release(grads.values());
         release(outs.values());
+        io.github.ple4j.model.graph.NativeMemory.afterPass();
         StepInfo info = new StepInfo(epoch, step, batchInEpoch, batchSize, loss, taskLoss);
         step++;
         optimizerStep++;
