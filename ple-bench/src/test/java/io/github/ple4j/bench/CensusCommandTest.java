@@ -1,0 +1,39 @@
+package io.github.ple4j.bench;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.github.ple4j.datavec.datasets.CensusIncome;
+import io.github.ple4j.model.config.ConfigJson;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The census command on the first rows of the real files: it trains, scores and writes its report. */
+class CensusCommandTest {
+    @Test
+    void writesTheReport(@TempDir Path out) throws Exception {
+        assertTrue(CensusIncome.filesPresent(CensusIncome.defaultDirectory()),
+                "census files expected in " + CensusIncome.defaultDirectory());
+        int code = new CommandLine(new CensusCommand()).execute("--rows", "3000", "--seeds", "2", "--epochs", "1",
+                "--models", "single-task,PLE", "--out", out.toString());
+        assertEquals(0, code);
+        JsonNode r = ConfigJson.mapper().readTree(out.resolve("census.json").toFile());
+        assertEquals("census", r.get("provenance").get("command").asText());
+        assertEquals(4, r.get("results").size(), "2 models x 2 seeds");
+        for (JsonNode row : r.get("results")) {
+            double income = row.get("incomeAuc").asDouble();
+            double marital = row.get("maritalAuc").asDouble();
+            assertTrue(income > 0.6 && income <= 1, row.toString());
+            assertTrue(marital > 0.6 && marital <= 1, row.toString());
+        }
+        assertEquals("PLE", r.get("results").get(3).get("model").asText());
+        String md = Files.readString(out.resolve("census.md"));
+        assertTrue(md.contains("| PLE |") && md.contains("0.9522") && md.contains("0.9945"), md);
+        assertTrue(Files.size(out.resolve("census-seesaw.png")) > 1000);
+    }
+}
