@@ -19,7 +19,7 @@ class CensusCommandTest {
     void writesTheReport(@TempDir Path out) throws Exception {
         assertTrue(CensusIncome.filesPresent(CensusIncome.defaultDirectory()),
                 "census files expected in " + CensusIncome.defaultDirectory());
-        int code = new CommandLine(new CensusCommand()).execute("--rows", "3000", "--seeds", "2", "--epochs", "1",
+        int code = new CommandLine(new CensusCommand()).execute("--rows", "3000", "--seeds", "2", "--epochs", "3", "--lr", "0.01",
                 "--models", "single-task,PLE", "--out", out.toString());
         assertEquals(0, code);
         JsonNode r = ConfigJson.mapper().readTree(out.resolve("census.json").toFile());
