@@ -16,7 +16,7 @@ public final class Presets {
      * task, 2 shared experts, expert width 16, tower 8, Adam.
      *
      * @param levels    1 (CGC) or 2 (PLE)
-     * @param denseSize input width (about 499 for the one-hot census encoding)
+     * @param denseSize input width (535 for ple-datavec's one-hot census encoding; PaddleRec's preprocessing gives 499)
      */
     public static PleConfig paddleCensus(int levels, int denseSize) {
         return PleConfig.builder()
