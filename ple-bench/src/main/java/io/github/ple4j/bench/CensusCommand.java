@@ -88,16 +88,12 @@ public final class CensusCommand implements Callable<Integer> {
                 .rowLimit(rows).load();
         System.out.printf(Locale.ROOT, "census-income from %s: train %d, valid %d, test %d rows, input width %d, positive rates %s%n",
                 dir, census.trainRows(), census.validRows(), census.testRows(), census.inputSpec().width(), census.positiveRates());
-        ObjectNode report = ConfigJson.mapper().createObjectNode();
-        ObjectNode prov = report.putObject("provenance");
-        prov.put("command", "census");
-        prov.put("library", Versions.LIBRARY);
-        prov.put("created", Instant.now().toString());
+        ObjectNode report = Provenance.report("census");
+        ObjectNode prov = Provenance.of(report);
         prov.put("dataDirectory", dir.toString());
         prov.put("dataSha256", CensusIncome.DATA_SHA256 + " " + CensusIncome.TEST_SHA256);
         prov.put("rowLimit", rows);
         prov.put("seeds", seeds);
-        Backend.describe().forEach(prov::put);
         ArrayNode rowsJson = report.putArray("results");
 
         Map<String, double[][]> auc = new LinkedHashMap<>();   // model -> [seed][task]

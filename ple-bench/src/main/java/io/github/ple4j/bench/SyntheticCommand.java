@@ -81,12 +81,8 @@ public final class SyntheticCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         PleBench.start(threads);
-        ObjectNode report = ConfigJson.mapper().createObjectNode();
-        ObjectNode prov = report.putObject("provenance");
-        prov.put("command", "synthetic");
-        prov.put("library", Versions.LIBRARY);
-        prov.put("created", Instant.now().toString());
-        Backend.describe().forEach(prov::put);
+        ObjectNode report = Provenance.report("synthetic");
+        ObjectNode prov = Provenance.of(report);
         ArrayNode rows = report.putArray("results");
         List<SyntheticCharts.ModelResult> results = new ArrayList<>();
         List<String> gateLines = new ArrayList<>();

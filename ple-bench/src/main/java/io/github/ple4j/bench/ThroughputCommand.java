@@ -87,17 +87,10 @@ public final class ThroughputCommand implements Callable<Integer> {
         int t = PleBench.start(threads);
         List<PleConfig> resolved = configs.stream().map(BenchConfigs::get).toList();
 
-        ObjectNode report = ConfigJson.mapper().createObjectNode();
-        ObjectNode prov = report.putObject("provenance");
-        prov.put("command", "throughput");
-        prov.put("library", Versions.LIBRARY);
-        prov.put("created", Instant.now().toString());
+        ObjectNode report = Provenance.report("throughput");
+        ObjectNode prov = Provenance.of(report);
         prov.put("java", System.getProperty("java.version"));
         prov.put("javaVendor", System.getProperty("java.vendor"));
-        prov.put("jvm", System.getProperty("java.vm.name") + " " + System.getProperty("java.vm.version"));
-        prov.put("os", System.getProperty("os.name") + " " + System.getProperty("os.version") + " " + System.getProperty("os.arch"));
-        prov.put("availableProcessors", Runtime.getRuntime().availableProcessors());
-        prov.put("maxHeapBytes", Runtime.getRuntime().maxMemory());
         prov.put("threads", t);
         ArrayNode bs = prov.putArray("batchSizes");
         batchSizes.forEach(bs::add);
