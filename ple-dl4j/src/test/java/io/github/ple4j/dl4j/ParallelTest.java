@@ -21,18 +21,21 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** Data-parallel training (ParallelWrapper) and serving (ParallelInference) of the PLE graph with 2 CPU workers. */
 class ParallelTest {
     @Test
-    void parallelWrapperTrainsWithTwoWorkers() throws Exception {
+    void parallelWrapperTrainsWithTwoWorkers() {
         ComputationGraph cg = PleComputationGraph.create(PleComputationGraphTest.twoBinary(0.01));
         MultiDataSet valid = Data.twoBinaryTasks(2, 500, 6, DataType.FLOAT);
         double before = cg.score(valid);
-        try (ParallelWrapper pw = new ParallelWrapper.Builder<>(cg).workers(2).prefetchBuffer(2)
+        ParallelWrapper pw = new ParallelWrapper.Builder<>(cg).workers(2).prefetchBuffer(2)
                 .trainingMode(ParallelWrapper.TrainingMode.AVERAGING).averagingFrequency(2).averageUpdaters(true)
-                .build()) {
+                .build();
+        try {
             Data.ListIterator train = Data.batches(Data.twoBinaryTasks(1, 2048, 6, DataType.FLOAT), 64);
             for (int epoch = 0; epoch < 3; epoch++) {
                 train.reset();
                 pw.fit(train);
             }
+        } finally {
+            pw.shutdown();
         }
         double after = cg.score(valid);
         assertTrue(after < 0.6 * before, "loss " + before + " -> " + after);
