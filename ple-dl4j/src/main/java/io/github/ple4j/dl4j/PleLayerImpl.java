@@ -109,6 +109,11 @@ public class PleLayerImpl extends SameDiffLayer {
         INDArray dLdIn = grads.get(INPUT_KEY);
         sameDiff.clearPlaceholders(true);
         sameDiff.clearOpInputs();
+        if (dLdIn == null) {
+            // Only categorical ids: they reach the network through a cast to integers, so nothing depends
+            // differentiably on the input and its gradient is zero.
+            return new Pair<>(g, workspaceMgr.create(ArrayType.ACTIVATION_GRAD, input.dataType(), input.shape()));
+        }
         return new Pair<>(g, workspaceMgr.dup(ArrayType.ACTIVATION_GRAD, dLdIn));
     }
 

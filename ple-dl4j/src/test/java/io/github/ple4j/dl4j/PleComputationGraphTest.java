@@ -89,6 +89,25 @@ class PleComputationGraphTest {
         }
     }
 
+    /** Only categorical inputs: one graph input, no merge vertex; one task: a single output. */
+    @Test
+    void categoricalOnlySingleTaskGraphComputesTheModel() {
+        PleConfig config = PleConfig.builder()
+                .inputs(new InputSpec(0, List.of(new CategoricalField("city", 7, 3), new CategoricalField("device", 3, 2))))
+                .task(TaskSpec.regression("watch_time", 4))
+                .extraction(ExtractionSpec.mmoe(3, 5))
+                .build();
+        ComputationGraph cg = PleComputationGraph.create(config);
+        assertEquals(List.of(PleComputationGraph.CATEGORICAL_INPUT), cg.getConfiguration().getNetworkInputs());
+        try (PleModel model = PleModel.create(config)) {
+            assertEquals(model.numParams(), cg.numParams());
+            MultiDataSet batch = Data.batch(config, 8, 20, false, DataType.FLOAT);
+            cg.fit(batch);
+            WeightMapping.copy(cg, model);
+            assertSamePredictions(model, cg, batch, 1e-6);
+        }
+    }
+
     /**
      * Same objective: with masks, unequal task weights and L2, one SGD step of the graph and of the SameDiff model
      * start from the same loss and end at the same parameters.
