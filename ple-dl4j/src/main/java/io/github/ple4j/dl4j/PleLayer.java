@@ -2,6 +2,7 @@ package io.github.ple4j.dl4j;
 
 import io.github.ple4j.model.config.ConfigJson;
 import io.github.ple4j.model.config.InputSpec;
+import io.github.ple4j.model.config.ModelDataType;
 import io.github.ple4j.model.config.PleConfig;
 import io.github.ple4j.model.graph.PleNetwork;
 import io.github.ple4j.model.graph.RecordingParams;
@@ -102,7 +103,7 @@ public class PleLayer extends SameDiffLayer {
             SDVariable ids = in.hasCategorical()
                     ? scratch.placeHolder("ids", DataType.DOUBLE, -1, in.categorical().size()) : null;
             RecordingParams rec = new RecordingParams(scratch, c.seed(), DataType.DOUBLE);
-            PleNetwork.define(c.withDataType(io.github.ple4j.model.config.ModelDataType.DOUBLE), scratch, dense, ids,
+            PleNetwork.define(c.withDataType(ModelDataType.DOUBLE), scratch, dense, ids,
                     rec, PleNetwork.ExpertLayout.FUSED, false);
             r = rec.params();
             recorded = r;

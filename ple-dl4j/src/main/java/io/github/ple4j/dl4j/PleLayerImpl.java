@@ -65,6 +65,7 @@ public class PleLayerImpl extends SameDiffLayer {
     }
 
     @Override
+    @SuppressWarnings("try")     // the workspace scope is entered for its side effect
     public Pair<Gradient, INDArray> backpropGradient(INDArray epsilon, LayerWorkspaceMgr workspaceMgr) {
         assertInputSet(true);
         try (MemoryWorkspace ws = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {

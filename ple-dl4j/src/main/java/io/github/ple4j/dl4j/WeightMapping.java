@@ -3,6 +3,7 @@ package io.github.ple4j.dl4j;
 import io.github.ple4j.model.PleModel;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.nd4j.autodiff.samediff.SDVariable;
+import org.nd4j.autodiff.samediff.VariableType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 import java.util.Arrays;
@@ -76,9 +77,10 @@ public final class WeightMapping {
     /** The model's live parameter arrays by name. */
     private static Map<String, INDArray> modelArrays(PleModel model) {
         Map<String, INDArray> m = new LinkedHashMap<>();
-        for (String name : model.parameters().keySet()) {
-            SDVariable v = model.sameDiff().getVariable(name);
-            m.put(name, v.getArr());
+        for (SDVariable v : model.sameDiff().variables()) {
+            if (v.getVariableType() == VariableType.VARIABLE) {
+                m.put(v.name(), v.getArr());
+            }
         }
         return m;
     }
