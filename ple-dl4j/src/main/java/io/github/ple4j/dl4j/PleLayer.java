@@ -1,0 +1,199 @@
+package io.github.ple4j.dl4j;
+
+import io.github.ple4j.model.config.ConfigJson;
+import io.github.ple4j.model.config.InputSpec;
+import io.github.ple4j.model.config.ModelDataType;
+import io.github.ple4j.model.config.PleConfig;
+import io.github.ple4j.model.graph.PleNetwork;
+import io.github.ple4j.model.graph.RecordingParams;
+import io.github.ple4j.model.graph.TableParams;
+import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.conf.inputs.InputType;
+import org.deeplearning4j.nn.conf.layers.samediff.SDLayerParams;
+import org.deeplearning4j.nn.conf.layers.samediff.SameDiffLayer;
+import org.deeplearning4j.optimize.api.TrainingListener;
+import org.nd4j.autodiff.samediff.SDIndex;
+import org.nd4j.autodiff.samediff.SDVariable;
+import org.nd4j.autodiff.samediff.SameDiff;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * The whole PLE network of a {@link PleConfig} as one DL4J layer, for use inside a ComputationGraph (see
+ * {@link PleComputationGraph}). The maths is not repeated here: the layer calls {@link PleNetwork#define}, the
+ * same code the SameDiff model ({@code PleModel}) is built from, with parameters read from DL4J's parameter
+ * table ({@link TableParams}).
+ *
+ * <p>Input: [B, F + C], the dense features followed by the categorical ids (as floating point), i.e. the
+ * model's two feature arrays concatenated. Output: the per-task logits [B, T] in task order; the per-task
+ * output layers apply the sigmoid (BINARY) or identity (REGRESSION) head, so the graph's outputs are the
+ * model's predictions.
+ *
+ * <p>Parameters: the ones {@code PleModel} has, under DL4J keys from {@link ParamKeys} (the PLE name with '_'
+ * replaced by '.'), weights before biases as DL4J orders them. They are initialised with exactly the values
+ * {@code PleModel.create(config)} gives, so a fresh graph and a fresh model compute the same function.
+ *
+ * <p>Serialised by DL4J through JSON: the config travels as the bean property {@code configJson}; everything
+ * derived from it is transient and rebuilt on demand.
+ */
+public class PleLayer extends SameDiffLayer {
+    private String configJson;
+    private transient PleConfig config;
+    private transient List<RecordingParams.Param> recorded;
+
+    /** For JSON deserialisation; set the config with {@link #setConfigJson}. */
+    public PleLayer() {
+    }
+
+    /**
+     * A layer computing the network of {@code config}.
+     *
+     * @throws IllegalArgumentException when the config uses something the DL4J path does not support
+     *                                  ({@link PleComputationGraph#checkSupported})
+     */
+    public PleLayer(PleConfig config) {
+        PleComputationGraph.checkSupported(config);
+        this.configJson = ConfigJson.toJson(config);
+        this.config = config;
+    }
+
+    /** The config as JSON (DL4J bean property). */
+    public String getConfigJson() {
+        return configJson;
+    }
+
+    /** Sets the config from JSON (DL4J bean property). */
+    public void setConfigJson(String configJson) {
+        this.configJson = configJson;
+        this.config = null;
+        this.recorded = null;
+    }
+
+    /** The config (parsed from {@link #getConfigJson()} on first use). */
+    public PleConfig pleConfig() {
+        PleConfig c = config;
+        if (c == null) {
+            if (configJson == null) {
+                throw new IllegalStateException("PleLayer has no config: construct it with a PleConfig or set configJson");
+            }
+            c = ConfigJson.fromJson(configJson, "PleLayer configJson");
+            config = c;
+        }
+        return c;
+    }
+
+    /**
+     * The network's parameters with their logical names, shapes, kinds and initial values, in creation order,
+     * found by defining the network once in a scratch SameDiff.
+     */
+    public List<RecordingParams.Param> parameterSpecs() {
+        List<RecordingParams.Param> r = recorded;
+        if (r == null) {
+            PleConfig c = pleConfig();
+            SameDiff scratch = SameDiff.create();
+            InputSpec in = c.inputs();
+            SDVariable dense = in.denseSize() > 0 ? scratch.placeHolder("dense", DataType.DOUBLE, -1, in.denseSize()) : null;
+            SDVariable ids = in.hasCategorical()
+                    ? scratch.placeHolder("ids", DataType.DOUBLE, -1, in.categorical().size()) : null;
+            RecordingParams rec = new RecordingParams(scratch, c.seed(), DataType.DOUBLE);
+            PleNetwork.define(c.withDataType(ModelDataType.DOUBLE), scratch, dense, ids,
+                    rec, PleNetwork.ExpertLayout.FUSED, false);
+            r = rec.params();
+            recorded = r;
+        }
+        return r;
+    }
+
+    /** Width of the layer input: F + C. */
+    public int inputWidth() {
+        InputSpec in = pleConfig().inputs();
+        return in.denseSize() + in.categorical().size();
+    }
+
+    @Override
+    public InputType getOutputType(int layerIndex, InputType inputType) {
+        if (inputType != null && inputType.getType() == InputType.Type.FF
+                && ((InputType.InputTypeFeedForward) inputType).getSize() != inputWidth()) {
+            throw new IllegalArgumentException("PleLayer '" + getLayerName() + "' needs an input of width "
+                    + inputWidth() + " (dense features then categorical ids) but gets " + inputType);
+        }
+        return InputType.feedForward(pleConfig().tasks().size());
+    }
+
+    @Override
+    public void defineParameters(SDLayerParams params) {
+        for (RecordingParams.Param p : parameterSpecs()) {
+            String key = ParamKeys.toDl4j(p.name());
+            if (p.kind() == RecordingParams.Kind.WEIGHT) {
+                params.addWeightParam(key, p.shape());
+            } else {
+                params.addBiasParam(key, p.shape());
+            }
+        }
+    }
+
+    @Override
+    public void initializeParameters(Map<String, INDArray> params) {
+        for (RecordingParams.Param p : parameterSpecs()) {
+            INDArray target = params.get(ParamKeys.toDl4j(p.name()));
+            target.assign(p.initialValue(target.dataType()));
+        }
+    }
+
+    @Override
+    public org.deeplearning4j.nn.api.Layer instantiate(NeuralNetConfiguration conf, Collection<TrainingListener> listeners,
+                                                       int layerIndex, INDArray layerParamsView, boolean initializeParams,
+                                                       DataType networkDataType) {
+        // As SameDiffLayer.instantiate, with the runtime class that names the layer's loss variable.
+        PleLayerImpl layer = new PleLayerImpl(conf, networkDataType);
+        layer.setIndex(layerIndex);
+        layer.setParamsViewArray(layerParamsView);
+        layer.setParamTable(initializer().init(conf, layerParamsView, initializeParams));
+        layer.setConf(conf);
+        return layer;
+    }
+
+    @Override
+    public void validateInput(INDArray input) {
+        if (input.rank() != 2 || input.size(1) != inputWidth()) {
+            throw new IllegalArgumentException("PleLayer '" + getLayerName() + "' needs input of shape [batch, "
+                    + inputWidth() + "] (dense features then categorical ids) but got " + Arrays.toString(input.shape()));
+        }
+    }
+
+    @Override
+    public SDVariable defineLayer(SameDiff sd, SDVariable layerInput, Map<String, SDVariable> paramTable, SDVariable mask) {
+        PleConfig c = pleConfig();
+        int f = c.inputs().denseSize();
+        int k = c.inputs().categorical().size();
+        SDVariable dense = f == 0 ? null : k == 0 ? layerInput : layerInput.get(SDIndex.all(), SDIndex.interval(0, f));
+        SDVariable ids = k == 0 ? null : f == 0 ? layerInput : layerInput.get(SDIndex.all(), SDIndex.interval(f, f + k));
+        PleNetwork.Outputs out = PleNetwork.define(c, sd, dense, ids, new TableParams(paramTable, ParamKeys::toDl4j, c.seed()),
+                PleNetwork.ExpertLayout.FUSED, false);
+        List<SDVariable> logits = new ArrayList<>(out.logits().values());
+        return logits.size() == 1 ? logits.get(0) : sd.concat("ple/logits", 1, logits.toArray(new SDVariable[0]));
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof PleLayer other && super.equals(o) && Objects.equals(configJson, other.configJson);
+    }
+
+    @Override
+    public int hashCode() {
+        return 31 * super.hashCode() + Objects.hashCode(configJson);
+    }
+
+    @Override
+    public String toString() {
+        return "PleLayer(" + getLayerName() + ", " + (configJson == null ? "no config" : pleConfig().architecture()
+                + " " + pleConfig().tasks().size() + " tasks") + ")";
+    }
+}
