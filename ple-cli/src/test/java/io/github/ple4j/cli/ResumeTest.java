@@ -1,0 +1,136 @@
+package io.github.ple4j.cli;
+
+import io.github.ple4j.model.PleModel;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import static io.github.ple4j.cli.Fixtures.expect;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+/** A resumed run reaches bit-identical final weights: from any checkpoint, and after a real SIGKILL of a child JVM. */
+class ResumeTest {
+    @TempDir
+    Path dir;
+
+    /** Bit-identical parameters (and the same counters) of two model files. */
+    static void assertSameWeights(Path expected, Path actual) throws IOException {
+        try (PleModel a = PleModel.load(expected); PleModel b = PleModel.load(actual)) {
+            assertEquals(a.epochsTrained(), b.epochsTrained(), "epochs");
+            assertEquals(a.stepsTrained(), b.stepsTrained(), "steps");
+            Map<String, INDArray> pa = a.parameters();
+            Map<String, INDArray> pb = b.parameters();
+            assertEquals(pa.keySet(), pb.keySet());
+            for (String k : pa.keySet()) {
+                assertArrayEquals(pa.get(k).data().asInt(), pb.get(k).data().asInt(), "bits of " + k);
+            }
+            assertEquals(a.attachment(Checkpoints.STATE), b.attachment(Checkpoints.STATE));
+        }
+    }
+
+    /**
+     * An uninterrupted run with early stopping (best epoch restored) and checkpoints every 3 steps; then runs resumed
+     * from a mid-epoch checkpoint and from an epoch-end checkpoint, each in a directory holding only that checkpoint
+     * (and the best-epoch file it refers to), end with the same weights and print the same epoch results.
+     */
+    @Test
+    void resumingFromAnyCheckpointGivesTheSameModel() throws IOException {
+        Path train = Fixtures.data(dir, "train.csv", 150, 5);
+        Path valid = Fixtures.data(dir, "valid.csv", 60, 6);
+        Path job = Fixtures.job(dir, 3, 16, "\"earlyStopping\": {\"metric\": \"loss\", \"patience\": 3, \"minDelta\": 0, \"restoreBest\": true}");
+        Path full = dir.resolve("full.ple");
+        PleCli.Result a = expect(0, "train", "--config", job, "--train", train, "--valid", valid, "--out", full,
+                "--checkpoint-every-steps", 3, "--keep-checkpoints", 100, "--quiet");
+        Path ck = dir.resolve("full.ple.checkpoints");
+        // 150 rows / 16 = 10 batches per epoch: step 12 is after batch 2 of epoch 2, step 20 the end of epoch 2.
+        for (long step : new long[]{12, 20}) {
+            Path resumeDir = Files.createDirectories(dir.resolve("resume-" + step));
+            Path file = ck.resolve(Checkpoints.stepFileName(step));
+            Files.copy(file, resumeDir.resolve(file.getFileName()));
+            TrainingState s = Checkpoints.peekState(file);
+            assertEquals(step == 12 ? 2 : 0, s.batchInEpoch());
+            if (s.bestFile() != null) {
+                Files.copy(ck.resolve(s.bestFile()), resumeDir.resolve(s.bestFile()));
+            }
+            Path out = dir.resolve("resumed-" + step + ".ple");
+            PleCli.Result b = expect(0, "train", "--config", job, "--train", train, "--valid", valid, "--out", out,
+                    "--checkpoint-dir", resumeDir, "--checkpoint-every-steps", 3, "--keep-checkpoints", 100, "--resume", "--quiet");
+            assertTrue(b.out().contains("resuming from " + resumeDir.resolve(file.getFileName())), b.out());
+            assertSameWeights(full, out);
+            assertEquals(epochResults(a.out(), 3), epochResults(b.out(), 3), "epoch 3 results");
+        }
+    }
+
+    /** The epoch line without its timing and checkpoint parts. */
+    private static String epochResults(String out, int epoch) {
+        return out.lines().filter(l -> l.startsWith("epoch " + epoch + "/")).map(l -> l.replaceAll(" \\| [0-9.]+s, .*", ""))
+                .findFirst().orElseThrow(() -> new AssertionError("no epoch " + epoch + " line in\n" + out));
+    }
+
+    /**
+     * A child JVM runs {@code ple train}; once it has written its second checkpoint (200 steps in all, one every 10) it is killed with SIGKILL
+     * ({@link Process#destroyForcibly()}). {@code ple train --resume} then finishes the run, and the model equals,
+     * bit for bit, the one of an uninterrupted run with the same seed.
+     */
+    @Test
+    void killedRunResumesToTheSameWeights() throws Exception {
+        Path train = Fixtures.data(dir, "train.csv", 800, 7);
+        Path job = Fixtures.job(dir, 2, 8, null);
+        Path out = dir.resolve("killed.ple");
+        Path ck = dir.resolve("killed.ple.checkpoints");
+        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx512m", "-cp", System.getProperty("java.class.path"), PleCli.class.getName(),
+                "train", "--config", job.toString(), "--train", train.toString(), "--out", out.toString(),
+                "--checkpoint-every-steps", "10", "--quiet"));
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(dir.resolve("child.log").toFile()).start();
+        try {
+            Path second = ck.resolve(Checkpoints.stepFileName(20));
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
+            while (!Files.exists(second)) {
+                if (!p.isAlive()) {
+                    fail("the child ended before it was killed (exit " + p.exitValue() + "):\n" + Files.readString(dir.resolve("child.log")));
+                }
+                if (System.nanoTime() > deadline) {
+                    fail("no checkpoint after 90 s:\n" + Files.readString(dir.resolve("child.log")));
+                }
+                Thread.sleep(10);
+            }
+            p.destroyForcibly();
+            assertTrue(p.waitFor(30, TimeUnit.SECONDS));
+        } finally {
+            p.destroyForcibly();
+        }
+        assertEquals(137, p.exitValue(), "killed by SIGKILL (128 + 9)");
+        assertFalse(Files.exists(out), "the killed run had not finished");
+        long steps = Checkpoints.peekState(newest(ck)).step();
+        assertTrue(steps >= 20 && steps < 200, "killed mid-training, last checkpoint at step " + steps);
+
+        PleCli.Result resumed = expect(0, "train", "--config", job, "--train", train, "--out", out,
+                "--checkpoint-every-steps", 10, "--resume", "--quiet");
+        assertTrue(resumed.out().contains("resuming from "), resumed.out());
+
+        Path reference = dir.resolve("reference.ple");
+        expect(0, "train", "--config", job, "--train", train, "--out", reference, "--checkpoint-every-steps", 10, "--quiet");
+        assertSameWeights(reference, out);
+    }
+
+    private static Path newest(Path ck) throws IOException {
+        try (var s = Files.list(ck)) {
+            return s.filter(p -> p.getFileName().toString().startsWith("step-") && p.toString().endsWith(".ple"))
+                    .max(Path::compareTo).orElseThrow();
+        }
+    }
+
+}
