@@ -1,6 +1,5 @@
 package io.github.ple4j.cli;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.github.ple4j.cli.job.JobJson;
 import io.github.ple4j.model.PleModel;
@@ -72,7 +71,11 @@ final class InspectCommand implements Callable<Integer> {
                 n.put("optimizerState", !manifest.updaterState().isEmpty());
                 n.putArray("attachments").addAll(attachments.keySet().stream().map(n::textNode).toList());
                 if (attachments.containsKey(Checkpoints.STATE)) {
-                    n.set("trainingState", JobJson.mapper().readTree(attachments.get(Checkpoints.STATE)));
+                    try {
+                        n.set("trainingState", JobJson.mapper().readTree(attachments.get(Checkpoints.STATE)));
+                    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+                        n.put("trainingStateError", LoadedModel.oneLine(e.getOriginalMessage()));
+                    }
                 }
                 n.set("config", JobJson.mapper().readTree(ConfigJson.toJson(c)));
                 out.println(JobJson.mapper().writeValueAsString(n));
@@ -96,8 +99,13 @@ final class InspectCommand implements Callable<Integer> {
                     manifest.step(), c.training().optimizer().type(), manifest.updaterState().isEmpty() ? "not stored"
                             : "stored (resumable)");
             if (attachments.containsKey(Checkpoints.STATE)) {
-                JsonNode s = JobJson.mapper().readTree(attachments.get(Checkpoints.STATE));
-                out.printf(Locale.ROOT, "run state      %s%n", s.toString());
+                String state;
+                try {
+                    state = JobJson.mapper().readTree(attachments.get(Checkpoints.STATE)).toString();
+                } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+                    state = "unreadable (" + LoadedModel.oneLine(e.getOriginalMessage()) + ")";
+                }
+                out.printf(Locale.ROOT, "run state      %s%n", state);
             }
             out.printf(Locale.ROOT, "attachments    %s%n", attachments.isEmpty() ? "none" : String.join(", ", attachments.keySet()));
             out.println("config:");

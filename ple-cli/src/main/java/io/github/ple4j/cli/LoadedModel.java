@@ -90,15 +90,37 @@ record LoadedModel(PleModel model, FittedPipeline pipeline, JobConfig job, List<
             throw CliException.io("cannot read model " + file + ": no such file", new NoSuchFileException(file.toString()));
         }
         try {
-            return PleModel.load(file);
+            PleModel m = PleModel.load(file);
+            try {
+                checkFinite(m, file);
+            } catch (RuntimeException e) {
+                m.close();
+                throw e;
+            }
+            return m;
         } catch (MalformedModelException e) {
             throw CliException.badModel("bad model file: " + oneLine(e.getMessage()), e);
         } catch (FileNotFoundException | NoSuchFileException e) {
             throw CliException.io("cannot read model " + file + ": no such file", e);
         } catch (IOException e) {
             throw CliException.io("cannot read model " + file + ": " + oneLine(String.valueOf(e.getMessage())), e);
+        } catch (CliException e) {
+            throw e;
         } catch (RuntimeException | StackOverflowError e) {
             throw CliException.badModel("bad model file: " + file + ": " + oneLine(String.valueOf(e.getMessage())), e);
+        }
+    }
+
+    /** A parameter that is NaN or infinite would make every prediction garbage: such a file is refused. */
+    private static void checkFinite(PleModel m, Path file) {
+        for (java.util.Map.Entry<String, org.nd4j.linalg.api.ndarray.INDArray> e : m.parameters().entrySet()) {
+            org.nd4j.linalg.api.ndarray.INDArray a = e.getValue();
+            boolean bad = a.isNaN().any() || a.isInfinite().any();
+            a.close();
+            if (bad) {
+                throw CliException.badModel("bad model file: " + file + ": parameter '" + e.getKey()
+                        + "' has NaN or infinite values", null);
+            }
         }
     }
 

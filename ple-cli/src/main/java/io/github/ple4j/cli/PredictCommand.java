@@ -221,6 +221,24 @@ final class PredictCommand implements Callable<Integer> {
             return 0; // failing anyway: no need to predict
         }
         double[][] scores = scorer.score(features);
+        int[] keepRows = finiteRows(scores, scorer.tasks(), good, bad);
+        if (keepRows.length < good.size()) {
+            if (!skipBadRows) {
+                return 0;
+            }
+            List<CsvRows.Row> finite = new ArrayList<>();
+            for (int i : keepRows) {
+                finite.add(good.get(i));
+            }
+            double[][] kept = new double[scores.length][keepRows.length];
+            for (int k = 0; k < scores.length; k++) {
+                for (int j = 0; j < keepRows.length; j++) {
+                    kept[k][j] = scores[k][keepRows[j]];
+                }
+            }
+            good = finite;
+            scores = kept;
+        }
         double[] fusedScores = null;
         if (fused != null) {
             Map<String, double[]> probs = new LinkedHashMap<>();
@@ -247,6 +265,29 @@ final class PredictCommand implements Callable<Integer> {
         }
         w.write(sb.toString());
         return good.size();
+    }
+
+    /**
+     * Rows whose scores are all finite; the others (an input far outside the training range can overflow) are added
+     * to {@code bad}: a NaN or infinite score is never written.
+     */
+    private int[] finiteRows(double[][] scores, List<String> tasks, List<CsvRows.Row> rows, List<Bad> bad) {
+        List<Integer> ok = new ArrayList<>();
+        for (int i = 0; i < rows.size(); i++) {
+            String task = null;
+            for (int k = 0; k < scores.length && task == null; k++) {
+                if (!Double.isFinite(scores[k][i])) {
+                    task = "task '" + tasks.get(k) + "' (" + scores[k][i] + ")";
+                }
+            }
+            if (task == null) {
+                ok.add(i);
+            } else {
+                bad.add(new Bad(rows.get(i).line(), rows.get(i).text(), data + ", line " + rows.get(i).line()
+                        + ": the model's score for " + task + " is not finite (an input far outside the training range?)"));
+            }
+        }
+        return ok.stream().mapToInt(Integer::intValue).toArray();
     }
 
     /** The error of a single-record batch, with the record number replaced by the file and line. */
