@@ -4,6 +4,7 @@ package io.github.ple4j.cli;
 public class CliException extends RuntimeException {
     private static final long serialVersionUID = 1L;
     private final int exitCode;
+    private boolean reported;
 
     public CliException(int exitCode, String message) {
         this(exitCode, message, null);
@@ -12,6 +13,16 @@ public class CliException extends RuntimeException {
     public CliException(int exitCode, String message, Throwable cause) {
         super(message, cause);
         this.exitCode = exitCode;
+    }
+
+    /** Marks the message as already printed (the error handler then prints nothing more). */
+    CliException reported() {
+        this.reported = true;
+        return this;
+    }
+
+    boolean isReported() {
+        return reported;
     }
 
     /** The process exit code. */

@@ -90,6 +90,9 @@ public final class PleCli implements Runnable {
         cl.setExecutionExceptionHandler((ex, c, parseResult) -> {
             PrintWriter err = c.getErr();
             int code = exitCode(ex);
+            if (ex instanceof CliException ce && ce.isReported()) {
+                return code;
+            }
             err.println("error: " + message(ex, code));
             if (root.verbose) {
                 ex.printStackTrace(err);

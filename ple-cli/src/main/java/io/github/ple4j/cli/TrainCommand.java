@@ -481,8 +481,8 @@ final class TrainCommand implements Callable<Integer> {
                         if (bar != null) {
                             bar.clear();
                         }
-                        throw new CliException(ExitCodes.INTERRUPTED, "interrupted at epoch " + (epoch + 1) + ", step "
-                                + model.stepsTrained() + "; checkpoint " + lastCheckpoint + " written; continue with --resume");
+                        throw interrupted("interrupted at epoch " + (epoch + 1) + ", step " + model.stepsTrained()
+                                + "; checkpoint " + lastCheckpoint + " written; continue with --resume");
                     }
                 }
                 if (b == 0) {
@@ -529,13 +529,23 @@ final class TrainCommand implements Callable<Integer> {
                             monitor, sinceBest, bestEpoch + 1, monitor, best);
                 }
                 if (stop.requested() && !state.complete()) {
-                    throw new CliException(ExitCodes.INTERRUPTED, "interrupted after epoch " + (epoch + 1) + "; "
+                    throw interrupted("interrupted after epoch " + (epoch + 1) + "; "
                             + (lastCheckpoint != null ? "checkpoint " + lastCheckpoint + " written; " : "")
                             + "continue with --resume");
                 }
             }
         }
         return finish(run, state, ck, outFile);
+    }
+
+    /**
+     * The error for a stop request. Printed here, before the shutdown hook is released: once it is, the JVM may halt
+     * (with 128 + the signal number, e.g. 143 for SIGTERM) before the usual error handler runs.
+     */
+    private CliException interrupted(String message) {
+        err().println("error: " + message);
+        err().flush();
+        return new CliException(ExitCodes.INTERRUPTED, message).reported();
     }
 
     private CliException diverged(NonFiniteLossException e, int batchInEpoch, Checkpoints ck, Path outFile) {

@@ -80,50 +80,75 @@ class ResumeTest {
     }
 
     /**
-     * A child JVM runs {@code ple train}; once it has written its second checkpoint (200 steps in all, one every 10) it is killed with SIGKILL
-     * ({@link Process#destroyForcibly()}). {@code ple train --resume} then finishes the run, and the model equals,
-     * bit for bit, the one of an uninterrupted run with the same seed.
+     * A child JVM runs {@code ple train} (200 steps, a checkpoint every 10). Once it has written its second checkpoint
+     * it is killed with SIGKILL ({@link Process#destroyForcibly()}); {@code ple train --resume} then finishes the run,
+     * and the model equals, bit for bit, the one of an uninterrupted run with the same seed. A second child gets
+     * SIGTERM ({@link Process#destroy()}) instead: it finishes its step, writes a checkpoint there, says so and exits
+     * with 143; resuming that also ends with the same weights.
      */
     @Test
-    void killedRunResumesToTheSameWeights() throws Exception {
+    void killedOrTerminatedRunsResumeToTheSameWeights() throws Exception {
         Path train = Fixtures.data(dir, "train.csv", 800, 7);
         Path job = Fixtures.job(dir, 2, 8, null);
+        Path reference = dir.resolve("reference.ple");
+        expect(0, "train", "--config", job, "--train", train, "--out", reference, "--checkpoint-every-steps", 10, "--quiet");
+
+        // SIGKILL
         Path out = dir.resolve("killed.ple");
         Path ck = dir.resolve("killed.ple.checkpoints");
-        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx512m", "-cp", System.getProperty("java.class.path"), PleCli.class.getName(),
-                "train", "--config", job.toString(), "--train", train.toString(), "--out", out.toString(),
-                "--checkpoint-every-steps", "10", "--quiet"));
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(dir.resolve("child.log").toFile()).start();
-        try {
-            Path second = ck.resolve(Checkpoints.stepFileName(20));
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
-            while (!Files.exists(second)) {
-                if (!p.isAlive()) {
-                    fail("the child ended before it was killed (exit " + p.exitValue() + "):\n" + Files.readString(dir.resolve("child.log")));
-                }
-                if (System.nanoTime() > deadline) {
-                    fail("no checkpoint after 90 s:\n" + Files.readString(dir.resolve("child.log")));
-                }
-                Thread.sleep(10);
-            }
-            p.destroyForcibly();
-            assertTrue(p.waitFor(30, TimeUnit.SECONDS));
-        } finally {
-            p.destroyForcibly();
-        }
+        Process p = startTraining(job, train, out);
+        awaitCheckpointThen(p, ck.resolve(Checkpoints.stepFileName(20)), Process::destroyForcibly);
         assertEquals(137, p.exitValue(), "killed by SIGKILL (128 + 9)");
         assertFalse(Files.exists(out), "the killed run had not finished");
         long steps = Checkpoints.peekState(newest(ck)).step();
         assertTrue(steps >= 20 && steps < 200, "killed mid-training, last checkpoint at step " + steps);
-
         PleCli.Result resumed = expect(0, "train", "--config", job, "--train", train, "--out", out,
                 "--checkpoint-every-steps", 10, "--resume", "--quiet");
         assertTrue(resumed.out().contains("resuming from "), resumed.out());
-
-        Path reference = dir.resolve("reference.ple");
-        expect(0, "train", "--config", job, "--train", train, "--out", reference, "--checkpoint-every-steps", 10, "--quiet");
         assertSameWeights(reference, out);
+
+        // SIGTERM
+        Path termOut = dir.resolve("terminated.ple");
+        Path termCk = dir.resolve("terminated.ple.checkpoints");
+        Process q = startTraining(job, train, termOut);
+        awaitCheckpointThen(q, termCk.resolve(Checkpoints.stepFileName(10)), Process::destroy);
+        String log = Files.readString(dir.resolve("terminated.ple.log"));
+        assertEquals(143, q.exitValue(), "ended by SIGTERM (128 + 15) after the checkpoint:\n" + log);
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("error: interrupted at epoch \\d, step (\\d+); checkpoint (\\S+) written")
+                .matcher(log);
+        assertTrue(m.find(), log);
+        assertEquals(Long.parseLong(m.group(1)), Checkpoints.peekState(newest(termCk)).step(), "a checkpoint at the step it stopped");
+        expect(0, "train", "--config", job, "--train", train, "--out", termOut, "--checkpoint-every-steps", 10, "--resume", "--quiet");
+        assertSameWeights(reference, termOut);
+    }
+
+    private Process startTraining(Path job, Path train, Path out) throws IOException {
+        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx512m", "-cp", System.getProperty("java.class.path"), PleCli.class.getName(),
+                "train", "--config", job.toString(), "--train", train.toString(), "--out", out.toString(),
+                "--checkpoint-every-steps", "10", "--quiet"));
+        return new ProcessBuilder(cmd).redirectErrorStream(true)
+                .redirectOutput(out.resolveSibling(out.getFileName().toString().replace(".ple", ".ple.log")).toFile()).start();
+    }
+
+    private static void awaitCheckpointThen(Process p, Path checkpoint, java.util.function.Consumer<Process> stop)
+            throws Exception {
+        try {
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
+            while (!Files.exists(checkpoint)) {
+                if (!p.isAlive()) {
+                    fail("the child ended before it was stopped (exit " + p.exitValue() + ")");
+                }
+                if (System.nanoTime() > deadline) {
+                    fail("no checkpoint " + checkpoint.getFileName() + " after 90 s");
+                }
+                Thread.sleep(10);
+            }
+            stop.accept(p);
+            assertTrue(p.waitFor(60, TimeUnit.SECONDS), "the child ends");
+        } finally {
+            p.destroyForcibly();
+        }
     }
 
     private static Path newest(Path ck) throws IOException {
