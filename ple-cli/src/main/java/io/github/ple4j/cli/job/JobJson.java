@@ -46,10 +46,16 @@ public final class JobJson {
      */
     public static JobConfig fromJson(String json, String source) {
         try {
-            JobConfig job = MAPPER.readValue(json, JobConfig.class);
-            if (job == null) {
-                throw new JobConfigException(source + ": expected a JSON object but found null", null);
+            JsonNode tree = MAPPER.readTree(json);
+            String unknown = UnknownFields.find(tree, JobConfig.class, "$");
+            if (unknown != null) {
+                throw new JobConfigException(source + ": invalid job config at " + unknown, null);
             }
+            if (tree == null || tree.isMissingNode() || tree.isNull()) {
+                throw new JobConfigException(source + ": expected a JSON object but found "
+                        + (tree != null && tree.isNull() ? "null" : "no JSON value"), null);
+            }
+            JobConfig job = MAPPER.treeToValue(tree, JobConfig.class);
             return job;
         } catch (ValueInstantiationException e) {
             Throwable cause = e.getCause() != null ? e.getCause() : e;
