@@ -46,6 +46,10 @@ final class EvaluateCommand implements Callable<Integer> {
         if (batchSize != null && batchSize < 1) {
             throw CliException.usage("--batch-size must be >= 1 but was " + batchSize);
         }
+        if (json != null && (json.toAbsolutePath().normalize().equals(data.toAbsolutePath().normalize())
+                || json.toAbsolutePath().normalize().equals(model.toAbsolutePath().normalize()))) {
+            throw CliException.usage("--json must not be an input file (" + json + ")");
+        }
         root.applyThreads();
         PrintWriter out = root.spec.commandLine().getOut();
         try (LoadedModel m = LoadedModel.load(model)) {

@@ -13,7 +13,8 @@ package io.github.ple4j.cli;
  *       invalid job config JSON</td></tr>
  *   <tr><td>5</td><td>I/O error: a file that cannot be read or written, a checkpoint directory in use</td></tr>
  *   <tr><td>70</td><td>internal error (a bug: please report it with the output of --verbose)</td></tr>
- *   <tr><td>130</td><td>interrupted (SIGINT/SIGTERM) while training, after writing a checkpoint</td></tr>
+ *   <tr><td>130</td><td>training interrupted by SIGINT (Ctrl-C) after writing a checkpoint; the JVM reports 143 for
+ *       SIGTERM</td></tr>
  * </table>
  */
 public final class ExitCodes {
@@ -28,7 +29,8 @@ public final class ExitCodes {
 
     /** The exit-code section of every command's help. */
     static final String HELP = "Exit codes: 0 ok, 1 training diverged (non-finite loss/gradient), 2 usage error, "
-            + "3 bad input data, 4 bad model or config file, 5 I/O error, 70 internal error, 130 interrupted.";
+            + "3 bad input data, 4 bad model or config file, 5 I/O error, 70 internal error, 130/143 training interrupted by "
+            + "SIGINT/SIGTERM (a checkpoint was written).";
 
     private ExitCodes() {
     }

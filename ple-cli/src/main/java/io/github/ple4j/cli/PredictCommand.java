@@ -73,8 +73,11 @@ final class PredictCommand implements Callable<Integer> {
             throw CliException.usage("--rejects needs --skip-bad-rows");
         }
         Path rejectFile = rejects != null ? rejects : out.resolveSibling(out.getFileName() + ".rejects.csv");
-        if (out.toAbsolutePath().equals(data.toAbsolutePath()) || rejectFile.toAbsolutePath().equals(data.toAbsolutePath())) {
-            throw CliException.usage("--out and the reject file must not be the input file " + data);
+        for (Path in : new Path[]{data, model}) {
+            if (out.toAbsolutePath().normalize().equals(in.toAbsolutePath().normalize())
+                    || rejectFile.toAbsolutePath().normalize().equals(in.toAbsolutePath().normalize())) {
+                throw CliException.usage("--out and the reject file must not be an input file (" + in + ")");
+            }
         }
         root.applyThreads();
         PrintWriter err = root.spec.commandLine().getErr();

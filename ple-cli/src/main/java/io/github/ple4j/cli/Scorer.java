@@ -16,7 +16,9 @@ import java.util.List;
  * forward passes are serialised on its predictor ({@code Predictor} methods are {@code synchronized}; SameDiff
  * 1.0.0-M2.1 keeps per-graph mutable state during execution). Calls therefore run one forward pass at a time; the
  * CSV parsing and encoding of different threads overlap. For parallel forward passes load one model per thread.
- * {@link #close()} must not run concurrently with {@link #score}.
+ * SameDiff keeps one inference session per calling thread for the life of the graph, so call from a bounded thread
+ * pool, not from an unbounded number of short-lived threads. {@link #close()} must not run concurrently with
+ * {@link #score}.
  */
 public final class Scorer implements AutoCloseable {
     private final PleModel model;

@@ -183,6 +183,11 @@ final class TrainCommand implements Callable<Integer> {
         if (!(progressSeconds >= 0) || Double.isInfinite(progressSeconds)) {
             throw CliException.usage("--progress-seconds must be >= 0 but was " + progressSeconds);
         }
+        for (Path in : new Path[]{train, valid, config}) {
+            if (in != null && out.toAbsolutePath().normalize().equals(in.toAbsolutePath().normalize())) {
+                throw CliException.usage("--out must not be an input file (" + in + ")");
+            }
+        }
         if (Files.isDirectory(out)) {
             throw CliException.usage("--out " + out + " is a directory; give a file name");
         }

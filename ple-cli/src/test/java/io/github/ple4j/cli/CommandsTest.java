@@ -264,4 +264,26 @@ class CommandsTest {
             m.parameters().values().forEach(a -> assertTrue(Double.isFinite(a.sumNumber().doubleValue())));
         }
     }
+
+    /** minDelta 1e9: only the first epoch "improves", so training stops after epoch 2 and epoch 1 is restored. */
+    @Test
+    void earlyStoppingRestoresTheBestEpoch() throws IOException {
+        Path esJob = Fixtures.write(dir, "es-job.json", Fixtures.job(3, 32,
+                "\"earlyStopping\": {\"metric\": \"loss\", \"patience\": 1, \"minDelta\": 1e9, \"restoreBest\": true}"));
+        Path out = dir.resolve("es.ple");
+        PleCli.Result r = expect(0, "train", "--config", esJob, "--train", train, "--valid", valid, "--out", out, "--quiet");
+        assertTrue(r.out().contains("early stop: loss did not improve for 1 epoch(s); best epoch 1"), r.out());
+        assertTrue(r.out().contains("parameters of the best epoch 1 restored"), r.out());
+        assertFalse(r.out().contains("epoch 3/3"), r.out());
+        ResumeTest.assertSameParameters(dir.resolve("es.ple.checkpoints/best-epoch-0001.ple"), out);
+        try (PleModel m = PleModel.load(out)) {
+            assertEquals(1, m.epochsTrained(), "the restored model is the one after epoch 1");
+            TrainingState s = Checkpoints.fromJson(m.attachment(Checkpoints.STATE).orElseThrow());
+            assertTrue(s.complete() && s.stoppedEarly());
+            assertEquals(0, s.bestEpoch());
+        }
+        PleCli.Result noValid = expect(ExitCodes.USAGE, "train", "--config", esJob, "--train", train, "--out",
+                dir.resolve("es2.ple"), "--quiet");
+        assertTrue(noValid.err().contains("needs validation data: give --valid"), noValid.err());
+    }
 }

@@ -25,18 +25,36 @@ class ResumeTest {
     @TempDir
     Path dir;
 
-    /** Bit-identical parameters (and the same counters) of two model files. */
+    /** Bit-identical parameters (and the same counters and run state) of two model files. */
     static void assertSameWeights(Path expected, Path actual) throws IOException {
+        assertSameParameters(expected, actual);
         try (PleModel a = PleModel.load(expected); PleModel b = PleModel.load(actual)) {
             assertEquals(a.epochsTrained(), b.epochsTrained(), "epochs");
             assertEquals(a.stepsTrained(), b.stepsTrained(), "steps");
+            assertEquals(a.attachment(Checkpoints.STATE), b.attachment(Checkpoints.STATE));
+        }
+    }
+
+    /** The raw IEEE-754 bits of a FLOAT array's values, in C order. */
+    static int[] bits(INDArray a) {
+        float[] v = a.dup('c').reshape(a.length()).toFloatVector();
+        int[] b = new int[v.length];
+        for (int i = 0; i < v.length; i++) {
+            b[i] = Float.floatToRawIntBits(v[i]);
+        }
+        return b;
+    }
+
+    /** Bit-identical parameters of two model files. */
+    static void assertSameParameters(Path expected, Path actual) throws IOException {
+        try (PleModel a = PleModel.load(expected); PleModel b = PleModel.load(actual)) {
             Map<String, INDArray> pa = a.parameters();
             Map<String, INDArray> pb = b.parameters();
             assertEquals(pa.keySet(), pb.keySet());
             for (String k : pa.keySet()) {
-                assertArrayEquals(pa.get(k).data().asInt(), pb.get(k).data().asInt(), "bits of " + k);
+                assertArrayEquals(pa.get(k).shape(), pb.get(k).shape(), k);
+                assertArrayEquals(bits(pa.get(k)), bits(pb.get(k)), "bits of " + k);
             }
-            assertEquals(a.attachment(Checkpoints.STATE), b.attachment(Checkpoints.STATE));
         }
     }
 
@@ -59,6 +77,8 @@ class ResumeTest {
             Path resumeDir = Files.createDirectories(dir.resolve("resume-" + step));
             Path file = ck.resolve(Checkpoints.stepFileName(step));
             Files.copy(file, resumeDir.resolve(file.getFileName()));
+            org.junit.jupiter.api.Assertions.assertThrows(AssertionError.class, () -> assertSameParameters(file, full),
+                    "control: the comparison tells an earlier checkpoint from the final model");
             TrainingState s = Checkpoints.peekState(file);
             assertEquals(step == 12 ? 2 : 0, s.batchInEpoch());
             if (s.bestFile() != null) {
