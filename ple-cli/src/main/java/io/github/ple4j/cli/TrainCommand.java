@@ -348,7 +348,7 @@ final class TrainCommand implements Callable<Integer> {
                         + "%,d parameters%n", pc.architecture(), train, fitted.summary().rows(), pc.tasks().size(),
                 fitted.taskNames(), pc.inputs().width(), pc.inputs().denseSize(), pc.inputs().categorical().size(),
                 model.numParams());
-        return new Run(model, fitted, job, cols, TrainingState.start(fingerprint));
+        return new Run(model, fitted, job, cols, TrainingState.start(fingerprint, valid == null ? null : fingerprint(valid)));
     }
 
     private String source() {
@@ -374,6 +374,13 @@ final class TrainCommand implements Callable<Integer> {
                 throw CliException.badData(train + " is not the training data of the checkpoint " + loaded.file()
                         + " (" + fingerprint + " but the checkpoint was trained on " + loaded.state().trainFile()
                         + "); resuming needs the same file", null);
+            }
+            String validPrint = valid == null ? null : fingerprint(valid);
+            if (!java.util.Objects.equals(validPrint, loaded.state().validFile())) {
+                throw CliException.badData((valid == null ? "no --valid was given" : valid + " (" + validPrint + ")")
+                        + " but the checkpoint " + loaded.file() + " was validated on " + (loaded.state().validFile() == null
+                        ? "no validation data" : "a file with " + loaded.state().validFile())
+                        + "; resuming needs the same validation data", null);
             }
         } catch (RuntimeException e) {
             loaded.model().close();
@@ -479,7 +486,7 @@ final class TrainCommand implements Callable<Integer> {
                     if (due || stop.requested()) {
                         state = new TrainingState(TrainingState.VERSION, epoch, model.stepsTrained(), b, lossSum, taskSum,
                                 samples, state.best(), state.bestEpoch(), state.sinceBest(), state.bestFile(), false, false,
-                                state.trainFile());
+                                state.trainFile(), state.validFile());
                         lastCheckpoint = ck.save(model, state);
                     }
                     if (stop.requested()) {
@@ -517,7 +524,7 @@ final class TrainCommand implements Callable<Integer> {
                 boolean stopEarly = es != null && sinceBest >= es.patience() && !last;
                 state = new TrainingState(TrainingState.VERSION, epoch + 1, model.stepsTrained(), 0, 0, Map.of(), 0,
                         Double.isNaN(best) ? null : best, bestEpoch, sinceBest, bestFile, last || stopEarly, stopEarly,
-                        state.trainFile());
+                        state.trainFile(), state.validFile());
                 if (state.complete() || (everyEpochs > 0 && (epoch + 1) % everyEpochs == 0)) {
                     lastCheckpoint = ck.save(model, state);
                 }

@@ -25,10 +25,12 @@ import java.util.Map;
  * @param complete      whether training has finished (all epochs, or stopped early)
  * @param stoppedEarly  whether it finished by early stopping
  * @param trainFile     fingerprint of the training file: its size and SHA-256
+ * @param validFile     fingerprint of the validation file, or null without one (validation decides early stopping)
  */
 public record TrainingState(int version, int epoch, long step, int batchInEpoch, double lossSum,
                             Map<String, Double> taskLossSum, long samples, Double best, int bestEpoch, int sinceBest,
-                            String bestFile, boolean complete, boolean stoppedEarly, String trainFile) {
+                            String bestFile, boolean complete, boolean stoppedEarly, String trainFile,
+                            String validFile) {
     /** The layout version written. */
     public static final int VERSION = 1;
 
@@ -37,7 +39,7 @@ public record TrainingState(int version, int epoch, long step, int batchInEpoch,
     }
 
     /** The state before the first step. */
-    static TrainingState start(String trainFile) {
-        return new TrainingState(VERSION, 0, 0, 0, 0, Map.of(), 0, null, -1, 0, null, false, false, trainFile);
+    static TrainingState start(String trainFile, String validFile) {
+        return new TrainingState(VERSION, 0, 0, 0, 0, Map.of(), 0, null, -1, 0, null, false, false, trainFile, validFile);
     }
 }

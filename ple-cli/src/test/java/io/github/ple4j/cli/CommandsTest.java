@@ -95,6 +95,16 @@ class CommandsTest {
     }
 
     @Test
+    void evaluateReportsBadRowsAndWritesNothing() throws IOException {
+        Path bad = Fixtures.write(dir, "bad-test.csv", Files.readString(test).replaceFirst("\n3,([0-9.]+),([0-9.]+),", "\n3,$1,NaN,"));
+        Path json = dir.resolve("bad-metrics.json");
+        PleCli.Result r = expect(ExitCodes.BAD_DATA, "evaluate", "--model", model, "--data", bad, "--json", json);
+        assertTrue(r.err().contains("bad-test.csv, line 5, column 3 (hours): expected a finite number but found 'NaN'"), r.err());
+        assertCleanError(r);
+        assertFalse(Files.exists(json));
+    }
+
+    @Test
     void predictWritesScoresAndTheFusedScore() throws IOException {
         Path out = dir.resolve("preds.csv");
         PleCli.Result r = expect(0, "predict", "--model", model, "--data", test, "--out", out, "--keep", "id",
@@ -208,6 +218,10 @@ class CommandsTest {
         assertTrue(r.err().contains("differs from the job of the checkpoint"), r.err());
         r = expect(ExitCodes.BAD_DATA, "train", "--train", valid, "--out", out, "--resume");
         assertTrue(r.err().contains("is not the training data of the checkpoint"), r.err());
+        r = expect(ExitCodes.BAD_DATA, "train", "--train", train, "--out", out, "--resume");
+        assertTrue(r.err().contains("no --valid was given but the checkpoint"), r.err());
+        r = expect(ExitCodes.BAD_DATA, "train", "--train", train, "--valid", test, "--out", out, "--resume");
+        assertTrue(r.err().contains("resuming needs the same validation data"), r.err());
         assertFalse(Files.exists(out));
     }
 
