@@ -12,6 +12,7 @@ import io.github.ple4j.model.infer.Predictor;
 import io.github.ple4j.model.io.BundleContents;
 import io.github.ple4j.model.io.MalformedModelException;
 import io.github.ple4j.model.io.ModelBundle;
+import io.github.ple4j.model.train.StepInfo;
 import io.github.ple4j.model.train.Trainer;
 import io.github.ple4j.model.train.TrainingListener;
 import io.github.ple4j.model.train.TrainingResult;
@@ -129,6 +130,35 @@ public final class PleModel implements AutoCloseable {
     public double fitBatch(MultiDataSet batch) {
         open();
         return trainer().step(batch, 0).loss();
+    }
+
+    /**
+     * One optimisation step, for callers that run their own epoch loop (to checkpoint and resume mid-epoch):
+     * {@link #fitEpochs} does exactly this for every batch of an epoch, then {@link #completeEpoch()}. Throws
+     * {@link io.github.ple4j.model.train.NonFiniteLossException} before changing any parameter when the loss or
+     * a gradient is not finite.
+     *
+     * @param batch        the batch
+     * @param batchInEpoch index of the batch within the current epoch (reported in the result)
+     */
+    public StepInfo fitStep(MultiDataSet batch, int batchInEpoch) {
+        open();
+        return trainer().step(batch, batchInEpoch);
+    }
+
+    /**
+     * Counts the current epoch as complete, for callers that run their own loop with {@link #fitStep}: the epoch
+     * counter (saved in bundles, used by dynamic loss weights and {@link #fit}) moves on by one.
+     */
+    public void completeEpoch() {
+        open();
+        Trainer t = trainer();
+        t.setCounters(t.epoch() + 1, t.step(), t.optimizerStep());
+    }
+
+    /** Optimisation steps done so far (restored by {@link #load}). */
+    public long stepsTrained() {
+        return trainer == null ? 0 : trainer.step();
     }
 
     private Trainer trainer() {

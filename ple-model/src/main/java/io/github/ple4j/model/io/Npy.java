@@ -106,7 +106,8 @@ public final class Npy {
         long[] shape = parseShape(s.group(1), source);
         long n = 1;
         for (long dim : shape) {
-            n = Math.multiplyExact(n, dim);
+            // dim <= MAX_ELEMENTS here, or the check below fails: n * dim cannot overflow.
+            n = dim > MAX_ELEMENTS ? MAX_ELEMENTS + 1 : n * dim;
             if (n > MAX_ELEMENTS) {
                 throw new MalformedModelException(source + ": array of shape " + Arrays.toString(shape) + " is too large");
             }

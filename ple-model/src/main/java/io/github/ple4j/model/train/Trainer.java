@@ -161,14 +161,15 @@ public final class Trainer {
         }
         if (!Double.isFinite(loss)) {
             throw new NonFiniteLossException("non-finite loss " + loss + " at epoch " + epoch + ", step " + step
-                    + "; task losses " + taskLoss + "; parameters were not updated");
+                    + "; task losses " + taskLoss + "; parameters were not updated", epoch, step, taskLoss, null);
         }
         Map<String, INDArray> grads = og.getGradients();
         for (String p : params) {
             INDArray g = grads.get(p);
             if (g != null && !Double.isFinite(g.sumNumber().doubleValue())) {
                 throw new NonFiniteLossException("non-finite gradient of parameter '" + p + "' at epoch " + epoch
-                        + ", step " + step + " (loss " + loss + ", task losses " + taskLoss + "); parameters were not updated");
+                        + ", step " + step + " (loss " + loss + ", task losses " + taskLoss + "); parameters were not updated",
+                        epoch, step, taskLoss, p);
             }
         }
         for (String p : params) {

@@ -217,4 +217,10 @@ class NpyTest {
                 SRC));
         assertEquals(SRC + ": array of shape [4294967296, 4294967296, 4294967296] is too large", e.getMessage());
     }
+
+    @Test
+    void shapeWhoseProductOverflowsAfterASmallDimensionIsRejected() {
+        malformed(SRC + ": array of shape [2, 9223372036854775807] is too large",
+                npy(1, "{'descr': '<f4', 'fortran_order': False, 'shape': (2, 9223372036854775807), }", 0));
+    }
 }

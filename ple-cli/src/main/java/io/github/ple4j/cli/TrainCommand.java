@@ -1,0 +1,636 @@
+package io.github.ple4j.cli;
+
+import io.github.ple4j.cli.job.CsvSpec;
+import io.github.ple4j.cli.job.JobConfig;
+import io.github.ple4j.cli.job.JobConfigException;
+import io.github.ple4j.cli.job.JobJson;
+import io.github.ple4j.cli.job.LabelSpec;
+import io.github.ple4j.datavec.CloseableMultiDataSetIterator;
+import io.github.ple4j.datavec.FittedPipeline;
+import io.github.ple4j.datavec.InvalidDataException;
+import io.github.ple4j.model.PleModel;
+import io.github.ple4j.model.config.EarlyStopping;
+import io.github.ple4j.model.config.OptimizerSpec;
+import io.github.ple4j.model.config.PleConfig;
+import io.github.ple4j.model.config.TaskType;
+import io.github.ple4j.model.eval.EvaluationReport;
+import io.github.ple4j.model.eval.TaskMetrics;
+import io.github.ple4j.model.train.NonFiniteLossException;
+import io.github.ple4j.model.train.StepInfo;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+/** {@code ple train}: fit the preprocessing and train a model, with checkpoints, resume and divergence checks. */
+@Command(name = "train", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Train a PLE model on a CSV file.",
+                "The columns and tasks come from a job config (--config, JSON) or from flags (--dense/--ids/--one-hot and "
+                        + "--binary-task/--regression-task). The preprocessing (standardisation, vocabularies) is fitted on "
+                        + "--train and saved in the model file, so evaluate and predict apply the same transform.",
+                "Checkpoints (model + optimiser state + position in the data) are written atomically to "
+                        + "--checkpoint-dir (default: OUT.checkpoints); after a crash, the same command with --resume "
+                        + "continues from the last one and reaches the same weights as an uninterrupted run. Rows are "
+                        + "read in file order (no shuffling), so shuffle the file beforehand if its order is not random.",
+                "A non-finite loss or gradient stops training (exit code 1), naming the step and the task; the last "
+                        + "good checkpoint is kept."},
+        footer = {"", "Example:", "  ple train --config job.json --train train.csv --valid valid.csv --out model.ple "
+                + "--checkpoint-every-steps 1000", "", ExitCodes.HELP})
+final class TrainCommand implements Callable<Integer> {
+    @ParentCommand
+    PleCli root;
+
+    @Option(names = "--config", paramLabel = "JSON", description = "Job config: CSV layout, columns, tasks, model, training.")
+    Path config;
+    @Option(names = "--train", required = true, paramLabel = "CSV", description = "Training data (.csv or .csv.gz).")
+    Path train;
+    @Option(names = "--valid", paramLabel = "CSV", description = "Validation data, evaluated after every epoch (needed by early stopping).")
+    Path valid;
+    @Option(names = "--out", required = true, paramLabel = "FILE", description = "Model file to write when training ends.")
+    Path out;
+
+    @Option(names = "--checkpoint-dir", paramLabel = "DIR", description = "Checkpoint directory. Default: OUT.checkpoints next to --out.")
+    Path checkpointDir;
+    @Option(names = "--checkpoint-every-steps", paramLabel = "N", defaultValue = "0",
+            description = "Also checkpoint every N optimisation steps (0: off). Default: ${DEFAULT-VALUE}.")
+    int everySteps;
+    @Option(names = "--checkpoint-every-epochs", paramLabel = "N", defaultValue = "1",
+            description = "Checkpoint at the end of every N-th epoch (0: only at the end). Default: ${DEFAULT-VALUE}.")
+    int everyEpochs;
+    @Option(names = "--keep-checkpoints", paramLabel = "K", defaultValue = "3",
+            description = "Keep the newest K checkpoints. Default: ${DEFAULT-VALUE}.")
+    int keep;
+    @Option(names = "--resume", description = "Continue from the newest intact checkpoint (starts a new run if there is none).")
+    boolean resume;
+    @Option(names = "--overwrite", description = "Delete the checkpoints of an earlier run and start over.")
+    boolean overwrite;
+
+    @Option(names = "--delimiter", paramLabel = "C", description = "Field delimiter (one character, or 'tab'). Default: ','.")
+    String delimiter;
+    @Option(names = "--no-header", description = "The files have no header line (name the columns with --columns).")
+    boolean noHeader;
+    @Option(names = "--columns", split = ",", paramLabel = "NAME", description = "Column names, in file order.")
+    List<String> columns;
+    @Option(names = "--dense", split = ",", paramLabel = "COLUMN", description = "Numeric feature columns (standardised).")
+    List<String> dense;
+    @Option(names = "--ids", split = ",", paramLabel = "COLUMN", description = "Categorical columns with embeddings.")
+    List<String> ids;
+    @Option(names = "--embedding-dim", paramLabel = "N", description = "Embedding width of --ids columns. Default: 4.")
+    Integer embeddingDim;
+    @Option(names = "--one-hot", split = ",", paramLabel = "COLUMN", description = "Categorical columns one-hot encoded.")
+    List<String> oneHot;
+    @Option(names = "--binary-task", paramLabel = "TASK=COLUMN[:POS,..[:NEG,..]]",
+            description = "A binary task (repeatable). Positive values default to 1 and negative to 0; NEG '*' means every "
+                    + "other value is negative.")
+    List<String> binaryTasks;
+    @Option(names = "--regression-task", paramLabel = "TASK=COLUMN", description = "A regression task (repeatable). "
+            + "Tasks are ordered binary first, then regression.")
+    List<String> regressionTasks;
+    @Option(names = "--missing-label", split = ",", paramLabel = "TEXT",
+            description = "Label texts meaning 'no label for this task' besides the empty field.")
+    List<String> missingLabels;
+
+    @Option(names = "--epochs", paramLabel = "N", description = "Override training.epochs.")
+    Integer epochs;
+    @Option(names = "--batch-size", paramLabel = "N", description = "Override batchSize (default 256).")
+    Integer batchSize;
+    @Option(names = "--learning-rate", paramLabel = "LR", description = "Override training.optimizer.learningRate.")
+    Double learningRate;
+    @Option(names = "--seed", paramLabel = "N", description = "Override model.seed.")
+    Long seed;
+
+    @Option(names = "--quiet", description = "No progress bar.")
+    boolean quiet;
+    @Option(names = "--progress-seconds", paramLabel = "S", defaultValue = "10",
+            description = "Seconds between progress lines when stderr is not a terminal. Default: ${DEFAULT-VALUE}.")
+    double progressSeconds;
+
+    private PrintWriter out() {
+        return root.spec.commandLine().getOut();
+    }
+
+    private PrintWriter err() {
+        return root.spec.commandLine().getErr();
+    }
+
+    @Override
+    public Integer call() {
+        checkOptions();
+        root.applyThreads();
+        Path outFile = out.toAbsolutePath();
+        Path dir = checkpointDir != null ? checkpointDir.toAbsolutePath()
+                : outFile.resolveSibling(outFile.getFileName() + ".checkpoints");
+        JobConfig requested = jobFromOptions();
+        try (Checkpoints ck = new Checkpoints(dir, keep); StopSignal stop = new StopSignal()) {
+            int removed = ck.removeTemporaryFiles();
+            if (removed > 0) {
+                err().println("note: removed " + removed + " partly written checkpoint file(s) left by an interrupted run");
+            }
+            Checkpoints.Loaded loaded = null;
+            if (resume) {
+                loaded = ck.loadLatest(err());
+                if (loaded == null && ck.hasCheckpoints()) {
+                    throw CliException.badModel("no intact checkpoint to resume from in " + dir
+                            + " (see the warnings above); use --overwrite to start over", null);
+                }
+                if (loaded == null) {
+                    err().println("note: no checkpoint in " + dir + "; starting a new run");
+                }
+            } else if (ck.hasCheckpoints()) {
+                if (!overwrite) {
+                    throw CliException.usage("the checkpoint directory " + dir + " holds checkpoints of an earlier run; "
+                            + "use --resume to continue it or --overwrite to start over");
+                }
+                ck.clear();
+            }
+            Run run = loaded != null ? resumeRun(loaded, requested) : newRun(requested);
+            try {
+                return train(run, ck, stop, outFile);
+            } finally {
+                run.model.close();
+            }
+        }
+    }
+
+    private void checkOptions() {
+        if (resume && overwrite) {
+            throw CliException.usage("--resume and --overwrite cannot be combined");
+        }
+        if (everySteps < 0) {
+            throw CliException.usage("--checkpoint-every-steps must be >= 0 but was " + everySteps);
+        }
+        if (everyEpochs < 0) {
+            throw CliException.usage("--checkpoint-every-epochs must be >= 0 but was " + everyEpochs);
+        }
+        if (keep < 1) {
+            throw CliException.usage("--keep-checkpoints must be >= 1 but was " + keep);
+        }
+        if (!(progressSeconds >= 0) || Double.isInfinite(progressSeconds)) {
+            throw CliException.usage("--progress-seconds must be >= 0 but was " + progressSeconds);
+        }
+        for (Path in : new Path[]{train, valid, config}) {
+            if (in != null && out.toAbsolutePath().normalize().equals(in.toAbsolutePath().normalize())) {
+                throw CliException.usage("--out must not be an input file (" + in + ")");
+            }
+        }
+        if (Files.isDirectory(out)) {
+            throw CliException.usage("--out " + out + " is a directory; give a file name");
+        }
+    }
+
+    /** What the run works with. */
+    private record Run(PleModel model, FittedPipeline pipeline, JobConfig job, List<String> columns, TrainingState state) {
+    }
+
+    // ---------------------------------------------------------------------------------------------- job and setup
+
+    private boolean csvFlagsGiven() {
+        return delimiter != null || noHeader || columns != null || dense != null || ids != null || embeddingDim != null
+                || oneHot != null || binaryTasks != null || regressionTasks != null || missingLabels != null;
+    }
+
+    private boolean overridesGiven() {
+        return epochs != null || batchSize != null || learningRate != null || seed != null;
+    }
+
+    /** The job the options describe, or null when they describe none (allowed with --resume). */
+    JobConfig jobFromOptions() {
+        JobConfig job;
+        if (config != null) {
+            if (csvFlagsGiven()) {
+                throw CliException.usage("column and task flags (--dense, --binary-task, ...) cannot be combined with --config; "
+                        + "describe the CSV in the config's \"csv\" section");
+            }
+            String json;
+            try {
+                json = Files.readString(config, StandardCharsets.UTF_8);
+            } catch (java.nio.file.NoSuchFileException e) {
+                throw CliException.io("cannot read config " + config + ": no such file", e);
+            } catch (java.nio.charset.CharacterCodingException e) {
+                throw new JobConfigException(config + ": not a UTF-8 text file", e);
+            } catch (IOException e) {
+                throw CliException.io("cannot read config " + config + ": " + e, e);
+            }
+            job = JobJson.fromJson(json, config.toString());
+        } else if (csvFlagsGiven()) {
+            job = new JobConfig(csvFromFlags(), null, null);
+        } else if (overridesGiven() || !resume) {
+            throw CliException.usage("describe the data with --config JSON, or with --dense/--ids/--one-hot and "
+                    + "--binary-task/--regression-task");
+        } else {
+            return null;
+        }
+        return applyOverrides(job);
+    }
+
+    private CsvSpec csvFromFlags() {
+        List<LabelSpec> labels = new ArrayList<>();
+        for (String t : binaryTasks == null ? List.<String>of() : binaryTasks) {
+            labels.add(binaryTask(t));
+        }
+        for (String t : regressionTasks == null ? List.<String>of() : regressionTasks) {
+            String[] nc = taskAndColumn("--regression-task", t);
+            labels.add(label(() -> new LabelSpec(nc[0], nc[1], TaskType.REGRESSION, null, null), "--regression-task " + t));
+        }
+        List<String> missing = new ArrayList<>(List.of(""));
+        if (missingLabels != null) {
+            missingLabels.stream().filter(m -> !missing.contains(m)).forEach(missing::add);
+        }
+        String delim = delimiter == null ? null : delimiter.equalsIgnoreCase("tab") || delimiter.equals("\\t") ? "\t" : delimiter;
+        try {
+            return new CsvSpec(delim, !noHeader, columns, dense, ids, embeddingDim, null, oneHot, null, labels, missing);
+        } catch (IllegalArgumentException e) {
+            throw CliException.usage(e.getMessage());
+        }
+    }
+
+    private static LabelSpec label(java.util.function.Supplier<LabelSpec> s, String what) {
+        try {
+            return s.get();
+        } catch (IllegalArgumentException e) {
+            throw CliException.usage(what + ": " + e.getMessage());
+        }
+    }
+
+    private static String[] taskAndColumn(String option, String spec) {
+        int eq = spec.indexOf('=');
+        if (eq <= 0 || eq == spec.length() - 1) {
+            throw CliException.usage(option + " must be TASK=COLUMN but was '" + spec + "'");
+        }
+        return new String[]{spec.substring(0, eq), spec.substring(eq + 1)};
+    }
+
+    private static LabelSpec binaryTask(String spec) {
+        String[] nc = taskAndColumn("--binary-task", spec);
+        String[] parts = nc[1].split(":", -1);
+        if (parts.length > 3) {
+            throw CliException.usage("--binary-task must be TASK=COLUMN[:POS,..[:NEG,..]] but was '" + spec + "'");
+        }
+        List<String> pos = parts.length > 1 ? List.of(parts[1].split(",", -1)) : null;
+        List<String> neg = parts.length > 2 ? (parts[2].equals("*") ? List.of() : List.of(parts[2].split(",", -1))) : null;
+        return label(() -> new LabelSpec(nc[0], parts[0], TaskType.BINARY, pos, neg), "--binary-task " + spec);
+    }
+
+    private JobConfig applyOverrides(JobConfig job) {
+        try {
+            if (batchSize != null) {
+                job = job.withBatchSize(batchSize);
+            }
+            if (epochs != null) {
+                job = job.withModel(job.model().withTraining(job.model().training().withEpochs(epochs)));
+            }
+            if (learningRate != null) {
+                OptimizerSpec o = job.model().training().optimizer();
+                job = job.withModel(job.model().withTraining(job.model().training()
+                        .withOptimizer(new OptimizerSpec(o.type(), learningRate))));
+            }
+            if (seed != null) {
+                job = job.withModel(job.model().withSeed(seed));
+            }
+            return job;
+        } catch (IllegalArgumentException e) {
+            throw CliException.usage(e.getMessage());
+        }
+    }
+
+    private Run newRun(JobConfig job) {
+        if (job == null) {
+            throw CliException.usage("describe the data with --config JSON, or with --dense/--ids/--one-hot and "
+                    + "--binary-task/--regression-task");
+        }
+        String fingerprint = fingerprint(train);
+        List<String> cols = CsvFiles.columns(train, job.csv());
+        FittedPipeline fitted;
+        try (var reader = CsvFiles.reader(train, job.csv())) {
+            fitted = job.pipeline(cols).fit(reader);
+        } catch (InvalidDataException e) {
+            throw e;
+        } catch (IOException e) {
+            throw CliException.io("cannot read " + train + ": " + e, e);
+        } catch (IllegalArgumentException e) {
+            throw new JobConfigException(source() + ": invalid job config: " + e.getMessage(), e);
+        }
+        PleConfig pc;
+        try {
+            pc = job.modelConfig(fitted);
+        } catch (IllegalArgumentException e) {
+            throw new JobConfigException(source() + ": invalid job config at $.model: " + e.getMessage(), e);
+        }
+        PleModel model;
+        try {
+            model = PleModel.create(pc);
+        } catch (IllegalArgumentException | IllegalStateException e) {
+            throw new JobConfigException(source() + ": cannot build the model: " + e.getMessage(), e);
+        }
+        model.attach(LoadedModel.PREPROCESSING, fitted.toJson());
+        model.attach(LoadedModel.JOB, JobJson.toJson(job));
+        try {
+            model.attach(LoadedModel.COLUMNS, JobJson.mapper().writeValueAsString(cols));
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+        out().printf(Locale.ROOT, "training %s on %s: %,d rows, %d task(s) %s, %d inputs (dense %d, categorical %d), "
+                        + "%,d parameters%n", pc.architecture(), train, fitted.summary().rows(), pc.tasks().size(),
+                fitted.taskNames(), pc.inputs().width(), pc.inputs().denseSize(), pc.inputs().categorical().size(),
+                model.numParams());
+        return new Run(model, fitted, job, cols, TrainingState.start(fingerprint, valid == null ? null : fingerprint(valid)));
+    }
+
+    private String source() {
+        return config != null ? config.toString() : "job (from flags)";
+    }
+
+    private Run resumeRun(Checkpoints.Loaded loaded, JobConfig requested) {
+        LoadedModel lm;
+        try {
+            lm = LoadedModel.of(loaded.model(), loaded.file().toString());
+        } catch (RuntimeException e) {
+            loaded.model().close();
+            throw e;
+        }
+        try {
+            if (requested != null && !JobJson.same(requested, lm.job())) {
+                throw CliException.usage("the job given (" + (config != null ? "--config " + config : "flags")
+                        + ") differs from the job of the checkpoint " + loaded.file().getFileName()
+                        + "; resume with the same job, or start over with --overwrite");
+            }
+            String fingerprint = fingerprint(train);
+            if (!fingerprint.equals(loaded.state().trainFile())) {
+                throw CliException.badData(train + " is not the training data of the checkpoint " + loaded.file()
+                        + " (" + fingerprint + " but the checkpoint was trained on " + loaded.state().trainFile()
+                        + "); resuming needs the same file", null);
+            }
+            String validPrint = valid == null ? null : fingerprint(valid);
+            if (!java.util.Objects.equals(validPrint, loaded.state().validFile())) {
+                throw CliException.badData((valid == null ? "no --valid was given" : valid + " (" + validPrint + ")")
+                        + " but the checkpoint " + loaded.file() + " was validated on " + (loaded.state().validFile() == null
+                        ? "no validation data" : "a file with " + loaded.state().validFile())
+                        + "; resuming needs the same validation data", null);
+            }
+        } catch (RuntimeException e) {
+            loaded.model().close();
+            throw e;
+        }
+        TrainingState s = loaded.state();
+        out().printf(Locale.ROOT, "resuming from %s: epoch %d, batch %d of the epoch, step %d%s%n", loaded.file(),
+                s.epoch() + 1, s.batchInEpoch(), s.step(), s.complete() ? " (training had finished)" : "");
+        return new Run(loaded.model(), lm.pipeline(), lm.job(), lm.columns(), s);
+    }
+
+    /** Size and SHA-256 of a file (the training data must not change between a run and its resumption). */
+    static String fingerprint(Path file) {
+        if (!Files.isRegularFile(file)) {
+            throw CliException.io("cannot read " + file + ": no such file", null);
+        }
+        try (InputStream in = Files.newInputStream(file)) {
+            MessageDigest md = MessageDigest.getInstance("SHA-256");
+            byte[] buf = new byte[1 << 16];
+            long size = 0;
+            int r;
+            while ((r = in.read(buf)) > 0) {
+                md.update(buf, 0, r);
+                size += r;
+            }
+            return "bytes " + size + " sha256 " + HexFormat.of().formatHex(md.digest());
+        } catch (IOException e) {
+            throw CliException.io("cannot read " + file + ": " + e, e);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    // ------------------------------------------------------------------------------------------------ the loop
+
+    private int train(Run run, Checkpoints ck, StopSignal stop, Path outFile) {
+        PleModel model = run.model();
+        PleConfig pc = model.config();
+        CsvSpec csv = run.job().csv();
+        int batch = run.job().batchSize();
+        int totalEpochs = pc.training().epochs();
+        EarlyStopping es = pc.training().earlyStopping();
+        if (es != null && valid == null) {
+            throw CliException.usage("the job's training.earlyStopping needs validation data: give --valid");
+        }
+        if (valid != null) {
+            CsvFiles.checkHeader(valid, csv, run.columns());
+        }
+        TrainingState state = run.state();
+        if (state.complete()) {
+            return finish(run, state, ck, outFile);
+        }
+        String monitor = es != null ? es.metric() : (valid != null ? "loss" : null);
+        boolean higher = monitor != null && EvaluationReport.higherIsBetter(monitor);
+        long rows = run.pipeline().summary().rows();
+        long batchesPerEpoch = (rows + batch - 1) / batch;
+        boolean terminal = System.console() != null;
+        ProgressBar bar = quiet ? null : new ProgressBar(err(), terminal, progressSeconds, totalEpochs, batchesPerEpoch);
+        Path lastCheckpoint = ck.list().isEmpty() ? null : ck.list().get(ck.list().size() - 1);
+
+        try (CloseableMultiDataSetIterator trainIt = run.pipeline().iterator(CsvFiles.reader(train, csv), pc, batch);
+             CloseableMultiDataSetIterator validIt = valid == null ? null
+                     : run.pipeline().iterator(CsvFiles.reader(valid, csv), pc, batch)) {
+            stop.active(true);
+            while (!state.complete()) {
+                int epoch = model.epochsTrained();
+                trainIt.reset();
+                int b = 0;
+                for (; b < state.batchInEpoch(); b++) {
+                    if (!trainIt.hasNext()) {
+                        throw CliException.badData(train + " ended after " + b + " batches but the checkpoint had trained on "
+                                + state.batchInEpoch() + " batches of epoch " + (epoch + 1), null);
+                    }
+                    trainIt.next();
+                }
+                double lossSum = state.lossSum();
+                Map<String, Double> taskSum = new LinkedHashMap<>(state.taskLossSum());
+                long samples = state.samples();
+                if (bar != null) {
+                    bar.epochStart(b);
+                }
+                long epochStart = System.nanoTime();
+                long sessionSamples = 0;
+                while (trainIt.hasNext()) {
+                    StepInfo s;
+                    try {
+                        s = model.fitStep(trainIt.next(), b);
+                    } catch (NonFiniteLossException e) {
+                        if (bar != null) {
+                            bar.clear();
+                        }
+                        throw diverged(e, b, ck, outFile);
+                    }
+                    b++;
+                    samples += s.batchSize();
+                    sessionSamples += s.batchSize();
+                    lossSum += s.loss();
+                    s.taskLoss().forEach((k, v) -> taskSum.merge(k, v, Double::sum));
+                    if (bar != null) {
+                        bar.step(s);
+                    }
+                    boolean due = everySteps > 0 && model.stepsTrained() % everySteps == 0;
+                    if (due || stop.requested()) {
+                        state = new TrainingState(TrainingState.VERSION, epoch, model.stepsTrained(), b, lossSum, taskSum,
+                                samples, state.best(), state.bestEpoch(), state.sinceBest(), state.bestFile(), false, false,
+                                state.trainFile(), state.validFile());
+                        lastCheckpoint = ck.save(model, state);
+                    }
+                    if (stop.requested()) {
+                        if (bar != null) {
+                            bar.clear();
+                        }
+                        throw interrupted("interrupted at epoch " + (epoch + 1) + ", step " + model.stepsTrained()
+                                + "; checkpoint " + lastCheckpoint + " written; continue with --resume");
+                    }
+                }
+                if (b == 0) {
+                    throw CliException.badData(train + ": no data rows to train on", null);
+                }
+                EvaluationReport report = validIt == null ? null : model.evaluate(validIt);
+                double value = report != null ? report.metric(monitor) : Double.NaN;
+                double best = state.best() == null ? Double.NaN : state.best();
+                double minDelta = es != null ? es.minDelta() : 0;
+                boolean improved = report != null && (Double.isNaN(best)
+                        || (higher ? value > best + minDelta : value < best - minDelta));
+                int bestEpoch = state.bestEpoch();
+                int sinceBest = state.sinceBest();
+                String bestFile = state.bestFile();
+                if (improved) {
+                    best = value;
+                    bestEpoch = epoch;
+                    sinceBest = 0;
+                } else {
+                    sinceBest++;
+                }
+                model.completeEpoch();
+                if (improved && es != null && es.restoreBest()) {
+                    bestFile = ck.saveBest(model);
+                }
+                boolean last = model.epochsTrained() >= totalEpochs;
+                boolean stopEarly = es != null && sinceBest >= es.patience() && !last;
+                state = new TrainingState(TrainingState.VERSION, epoch + 1, model.stepsTrained(), 0, 0, Map.of(), 0,
+                        Double.isNaN(best) ? null : best, bestEpoch, sinceBest, bestFile, last || stopEarly, stopEarly,
+                        state.trainFile(), state.validFile());
+                if (state.complete() || (everyEpochs > 0 && (epoch + 1) % everyEpochs == 0)) {
+                    lastCheckpoint = ck.save(model, state);
+                }
+                if (bar != null) {
+                    bar.clear();
+                }
+                double secs = (System.nanoTime() - epochStart) / 1e9;
+                out().println(epochLine(epoch, totalEpochs, b, lossSum, taskSum, report, improved && monitor != null,
+                        secs, sessionSamples, state.complete() || (everyEpochs > 0 && (epoch + 1) % everyEpochs == 0)
+                                ? lastCheckpoint : null));
+                out().flush();
+                if (stopEarly) {
+                    out().printf(Locale.ROOT, "early stop: %s did not improve for %d epoch(s); best epoch %d (%s %.6g)%n",
+                            monitor, sinceBest, bestEpoch + 1, monitor, best);
+                }
+                if (stop.requested() && !state.complete()) {
+                    throw interrupted("interrupted after epoch " + (epoch + 1) + "; "
+                            + (lastCheckpoint != null ? "checkpoint " + lastCheckpoint + " written; " : "")
+                            + "continue with --resume");
+                }
+            }
+        }
+        return finish(run, state, ck, outFile);
+    }
+
+    /**
+     * The error for a stop request. Printed here, before the shutdown hook is released: once it is, the JVM may halt
+     * (with 128 + the signal number, e.g. 143 for SIGTERM) before the usual error handler runs.
+     */
+    private CliException interrupted(String message) {
+        err().println("error: " + message);
+        err().flush();
+        return new CliException(ExitCodes.INTERRUPTED, message).reported();
+    }
+
+    private CliException diverged(NonFiniteLossException e, int batchInEpoch, Checkpoints ck, Path outFile) {
+        List<Path> kept = ck.list();
+        String where = "training diverged at epoch " + (e.epoch() + 1) + ", step " + e.step() + " (batch "
+                + (batchInEpoch + 1) + " of the epoch): ";
+        String what;
+        if (e.parameter() == null) {
+            what = "non-finite loss in task(s) " + e.nonFiniteTasks() + " (task losses " + e.taskLoss() + ")";
+        } else {
+            what = "non-finite gradient of parameter '" + e.parameter() + "'" + (e.nonFiniteTasks().isEmpty()
+                    ? " (task losses " + e.taskLoss() + ")" : " from task(s) " + e.nonFiniteTasks());
+        }
+        String kept0 = kept.isEmpty() ? "no checkpoint had been written yet"
+                : "the last good checkpoint is " + kept.get(kept.size() - 1);
+        return new CliException(ExitCodes.DIVERGED, where + what + "; the step was not applied; " + kept0
+                + "; " + outFile.getFileName() + " was not written (try a lower --learning-rate, or check the data)", e);
+    }
+
+    private int finish(Run run, TrainingState state, Checkpoints ck, Path outFile) {
+        PleModel result = run.model();
+        EarlyStopping es = result.config().training().earlyStopping();
+        int lastEpoch = state.epoch() - 1;
+        boolean restore = es != null && es.restoreBest() && state.bestFile() != null && state.bestEpoch() != lastEpoch;
+        PleModel best = null;
+        try {
+            if (restore) {
+                Path file = ck.dir().resolve(state.bestFile());
+                best = LoadedModel.loadModel(file);
+                result = best;
+            }
+            result.attach(Checkpoints.STATE, Checkpoints.toJson(state));
+            try {
+                result.save(outFile, false);
+            } catch (IOException e) {
+                throw CliException.io("cannot write " + outFile + ": " + e, e);
+            }
+        } finally {
+            if (best != null) {
+                best.close();
+            }
+        }
+        out().printf(Locale.ROOT, "saved %s: %d epoch(s), %d step(s)%s%s%n", outFile, state.epoch(), state.step(),
+                state.stoppedEarly() ? ", stopped early" : "",
+                restore ? ", parameters of the best epoch " + (state.bestEpoch() + 1) + " restored" : "");
+        return ExitCodes.OK;
+    }
+
+    private static String epochLine(int epoch, int epochs, int batches, double lossSum, Map<String, Double> taskSum,
+                                    EvaluationReport v, boolean best, double secs, long sessionSamples, Path checkpoint) {
+        StringBuilder sb = new StringBuilder(String.format(Locale.ROOT, "epoch %d/%d: train loss %.5f", epoch + 1, epochs,
+                lossSum / batches));
+        if (taskSum.size() > 1) {
+            sb.append(" [");
+            taskSum.forEach((k, x) -> sb.append(sb.charAt(sb.length() - 1) == '[' ? "" : " ").append(k)
+                    .append(String.format(Locale.ROOT, " %.5f", x / batches)));
+            sb.append(']');
+        }
+        if (v != null) {
+            sb.append(String.format(Locale.ROOT, " | valid loss %.5f", v.loss()));
+            for (TaskMetrics m : v.tasks().values()) {
+                sb.append(m.type().equals(TaskMetrics.BINARY)
+                        ? String.format(Locale.ROOT, " | %s auc %.4f logloss %.4f", m.task(), m.auc(), m.logLoss())
+                        : String.format(Locale.ROOT, " | %s mse %.5g mae %.5g", m.task(), m.mse(), m.mae()));
+            }
+        }
+        if (best) {
+            sb.append(" (best)");
+        }
+        sb.append(String.format(Locale.ROOT, " | %.1fs, %,.0f samples/s", secs, sessionSamples / Math.max(secs, 1e-9)));
+        if (checkpoint != null) {
+            sb.append(" | checkpoint ").append(checkpoint.getFileName());
+        }
+        return sb.toString();
+    }
+}
