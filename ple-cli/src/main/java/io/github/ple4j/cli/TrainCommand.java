@@ -438,6 +438,9 @@ final class TrainCommand implements Callable<Integer> {
         long rows = run.pipeline().summary().rows();
         long batchesPerEpoch = (rows + batch - 1) / batch;
         boolean terminal = System.console() != null;
+        if (!quiet) {
+            err().println(io.github.ple4j.model.Backend.summary());
+        }
         ProgressBar bar = quiet ? null : new ProgressBar(err(), terminal, progressSeconds, totalEpochs, batchesPerEpoch);
         Path lastCheckpoint = ck.list().isEmpty() ? null : ck.list().get(ck.list().size() - 1);
 
