@@ -330,9 +330,8 @@ public final class PleNetwork {
             width = out;
         }
         String path = "tower/" + task.name() + "/head";
-        return sd.identity(GraphSignature.logit(task.name()),
-                h.mmul(params.weight(path + "/W", params.init().glorot(path + "/W", width, 1), width, 1))
-                        .add(params.bias(path + "/b", 1, 1)));
+        return h.mmul(params.weight(path + "/W", params.init().glorot(path + "/W", width, 1), width, 1))
+                .add(params.bias(path + "/b", 1, 1)).rename(GraphSignature.logit(task.name()));
     }
 
     private SDVariable activate(SDVariable z, Activation a) {

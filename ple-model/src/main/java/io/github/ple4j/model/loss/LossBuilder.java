@@ -57,7 +57,7 @@ public final class LossBuilder {
                     ? sd.nn.relu(z, 0.0).sub(z.mul(y)).add(sd.math.log1p(sd.math.exp(sd.math.abs(z).neg())))
                     : sd.math.square(z.sub(y));
             SDVariable count = sd.math.max(mask.sum(), one);
-            SDVariable taskLoss = sd.identity(GraphSignature.taskLoss(t.name()), perSample.mul(mask).sum().div(count));
+            SDVariable taskLoss = perSample.mul(mask).sum().div(count).rename(GraphSignature.taskLoss(t.name()));
             terms.add(weighted(sd, config.training().weighting(), t, k, taskLoss, lossWeights, dt));
         }
         if (config.l2() > 0) {
@@ -69,13 +69,14 @@ public final class LossBuilder {
             for (int i = 1; i < squares.size(); i++) {
                 sumSq = sumSq.add(squares.get(i));
             }
-            terms.add(sd.identity(GraphSignature.L2_PENALTY, sumSq.mul(config.l2() / 2)));
+            terms.add(sumSq.mul(config.l2() / 2).rename(GraphSignature.L2_PENALTY));
         }
         SDVariable total = terms.get(0);
         for (int i = 1; i < terms.size(); i++) {
             total = total.add(terms.get(i));
         }
-        total = sd.identity(GraphSignature.TOTAL_LOSS, total);
+        // Names are given by renaming, not identity ops: every op costs time forward and backward.
+        total = total.rename(GraphSignature.TOTAL_LOSS);
         sd.setLossVariables(total);
     }
 
