@@ -1,5 +1,6 @@
 package io.github.ple4j.datavec;
 
+import io.github.ple4j.model.config.ConfigJson;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonMappingException;
@@ -62,23 +63,11 @@ final class PreprocessorJson {
             return MAPPER.treeToValue(root, PreprocessorState.class);
         } catch (ValueInstantiationException e) {
             Throwable cause = e.getCause() != null ? e.getCause() : e;
-            throw new IllegalArgumentException(source + ": invalid pipeline at " + path(e) + ": " + cause.getMessage(), e);
+            throw new IllegalArgumentException(source + ": invalid pipeline at " + ConfigJson.jsonPath(e) + ": " + cause.getMessage(), e);
         } catch (JsonMappingException e) {
-            throw new IllegalArgumentException(source + ": invalid pipeline at " + path(e) + ": " + e.getOriginalMessage(), e);
+            throw new IllegalArgumentException(source + ": invalid pipeline at " + ConfigJson.jsonPath(e) + ": " + e.getOriginalMessage(), e);
         } catch (JsonProcessingException e) {
             throw new IllegalArgumentException(source + ": invalid pipeline: " + e.getOriginalMessage(), e);
         }
-    }
-
-    private static String path(JsonMappingException e) {
-        StringBuilder sb = new StringBuilder("$");
-        for (JsonMappingException.Reference r : e.getPath()) {
-            if (r.getFieldName() != null) {
-                sb.append('.').append(r.getFieldName());
-            } else if (r.getIndex() >= 0) {
-                sb.append('[').append(r.getIndex()).append(']');
-            }
-        }
-        return sb.toString();
     }
 }

@@ -1,5 +1,6 @@
 package io.github.ple4j.cli.job;
 
+import io.github.ple4j.model.config.ConfigJson;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.exc.StreamReadException;
@@ -59,14 +60,13 @@ public final class JobJson {
             return job;
         } catch (ValueInstantiationException e) {
             Throwable cause = e.getCause() != null ? e.getCause() : e;
-            throw new JobConfigException(source + ": invalid job config at " + path(e) + ": " + cause.getMessage(), e);
+            throw new JobConfigException(source + ": invalid job config at " + ConfigJson.jsonPath(e) + ": " + cause.getMessage(), e);
         } catch (JsonMappingException e) {
-            for (Throwable c = e.getCause(); c != null; c = c.getCause()) {
-                if (c instanceof StreamReadException syntax) {
-                    throw notJson(source, syntax, e);
-                }
+            StreamReadException syntax = ConfigJson.syntaxCause(e);
+            if (syntax != null) {
+                throw notJson(source, syntax, e);
             }
-            throw new JobConfigException(source + ": invalid job config at " + path(e) + ": " + oneLine(e.getOriginalMessage()), e);
+            throw new JobConfigException(source + ": invalid job config at " + ConfigJson.jsonPath(e) + ": " + oneLine(e.getOriginalMessage()), e);
         } catch (JsonProcessingException e) {
             throw notJson(source, e, e);
         }
@@ -100,17 +100,5 @@ public final class JobJson {
 
     private static String oneLine(String s) {
         return s == null ? "" : s.replaceAll("\\s*\\R\\s*", " ");
-    }
-
-    private static String path(JsonMappingException e) {
-        StringBuilder sb = new StringBuilder("$");
-        for (JsonMappingException.Reference r : e.getPath()) {
-            if (r.getFieldName() != null) {
-                sb.append('.').append(r.getFieldName());
-            } else if (r.getIndex() >= 0) {
-                sb.append('[').append(r.getIndex()).append(']');
-            }
-        }
-        return sb.toString();
     }
 }

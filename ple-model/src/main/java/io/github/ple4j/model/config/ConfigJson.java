@@ -54,13 +54,11 @@ public final class ConfigJson {
             Throwable cause = e.getCause() != null ? e.getCause() : e;
             throw new IllegalArgumentException(source + ": invalid config: " + cause.getMessage(), e);
         } catch (JsonMappingException e) {
-            // A syntax error inside a nested object arrives wrapped in a mapping exception.
-            for (Throwable c = e.getCause(); c != null; c = c.getCause()) {
-                if (c instanceof StreamReadException syntax) {
-                    throw notJson(source, syntax, e);
-                }
+            StreamReadException syntax = syntaxCause(e);
+            if (syntax != null) {
+                throw notJson(source, syntax, e);
             }
-            throw new IllegalArgumentException(source + ": invalid config at " + path(e) + ": "
+            throw new IllegalArgumentException(source + ": invalid config at " + jsonPath(e) + ": "
                     + e.getOriginalMessage(), e);
         } catch (JsonProcessingException e) {
             throw notJson(source, e, e);
@@ -87,7 +85,21 @@ public final class ConfigJson {
         }
     }
 
-    private static String path(JsonMappingException e) {
+    /**
+     * A syntax error that Jackson reports wrapped in a mapping exception (it does so for errors inside
+     * nested objects), or null when the exception is not about syntax.
+     */
+    public static StreamReadException syntaxCause(JsonMappingException e) {
+        for (Throwable c = e.getCause(); c != null; c = c.getCause()) {
+            if (c instanceof StreamReadException syntax) {
+                return syntax;
+            }
+        }
+        return null;
+    }
+
+    /** Where a mapping error happened, as a JSON path: {@code $.tasks[0].name}. */
+    public static String jsonPath(JsonMappingException e) {
         StringBuilder sb = new StringBuilder("$");
         for (JsonMappingException.Reference r : e.getPath()) {
             if (r.getFieldName() != null) {
