@@ -16,6 +16,7 @@ import io.github.ple4j.model.config.Presets;
 import io.github.ple4j.model.config.TrainingSpec;
 import io.github.ple4j.model.eval.EvaluationReport;
 import io.github.ple4j.model.eval.MultiTaskGain;
+import io.github.ple4j.model.train.InMemoryBatches;
 import io.github.ple4j.model.train.ProgressListener;
 import io.github.ple4j.model.train.TrainingResult;
 import picocli.CommandLine.Command;
@@ -123,9 +124,9 @@ public final class CensusCommand implements Callable<Integer> {
                         .build();
                 try (PleModel model = PleModel.create(cfg);
                      CensusData.Iterators it = census.iterators(cfg, batch)) {
-                    CachedBatches train = new CachedBatches(it.train(), 100L + s);
-                    CachedBatches valid = new CachedBatches(it.valid(), null);
-                    CachedBatches test = new CachedBatches(it.test(), null);
+                    InMemoryBatches train = InMemoryBatches.cache(it.train(), 100L + s);
+                    InMemoryBatches valid = InMemoryBatches.cache(it.valid(), null);
+                    InMemoryBatches test = InMemoryBatches.cache(it.test(), null);
                     long t0 = System.nanoTime();
                     TrainingResult r = model.fit(train, valid, new ProgressListener(System.out, 60, epochs));
                     minutes += (System.nanoTime() - t0) / 60e9 / seeds;

@@ -1,5 +1,6 @@
 package io.github.ple4j.dl4j;
 
+import io.github.ple4j.model.train.InMemoryBatches;
 import io.github.ple4j.model.config.CategoricalField;
 import io.github.ple4j.model.config.PleConfig;
 import io.github.ple4j.model.config.TaskSpec;
@@ -7,10 +8,7 @@ import io.github.ple4j.model.config.TaskType;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.MultiDataSet;
-import org.nd4j.linalg.dataset.api.MultiDataSetPreProcessor;
-import org.nd4j.linalg.dataset.api.iterator.MultiDataSetIterator;
 import org.nd4j.linalg.factory.Nd4j;
-import org.nd4j.linalg.indexing.NDArrayIndex;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -87,83 +85,7 @@ final class Data {
     }
 
     /** Splits a MultiDataSet into a resettable iterator of batches. */
-    static ListIterator batches(org.nd4j.linalg.dataset.api.MultiDataSet all, int batch) {
-        List<org.nd4j.linalg.dataset.api.MultiDataSet> list = new ArrayList<>();
-        long n = all.getFeatures(0).size(0);
-        for (long from = 0; from < n; from += batch) {
-            list.add(slice(all, from, Math.min(n, from + batch)));
-        }
-        return new ListIterator(list);
-    }
-
-    static MultiDataSet slice(org.nd4j.linalg.dataset.api.MultiDataSet m, long from, long to) {
-        INDArray[] f = new INDArray[m.numFeatureArrays()];
-        for (int i = 0; i < f.length; i++) {
-            f[i] = rows(m.getFeatures(i), from, to);
-        }
-        INDArray[] l = new INDArray[m.numLabelsArrays()];
-        INDArray[] lm = m.getLabelsMaskArrays() == null ? null : new INDArray[l.length];
-        for (int i = 0; i < l.length; i++) {
-            l[i] = rows(m.getLabels(i), from, to);
-            if (lm != null) {
-                lm[i] = rows(m.getLabelsMaskArray(i), from, to);
-            }
-        }
-        return new MultiDataSet(f, l, null, lm);
-    }
-
-    private static INDArray rows(INDArray a, long from, long to) {
-        return a.get(NDArrayIndex.interval(from, to), NDArrayIndex.all()).dup();
-    }
-
-    /** An in-memory, resettable iterator. */
-    static final class ListIterator implements MultiDataSetIterator {
-        private static final long serialVersionUID = 1L;
-        private final List<org.nd4j.linalg.dataset.api.MultiDataSet> list;
-        private int i;
-
-        ListIterator(List<org.nd4j.linalg.dataset.api.MultiDataSet> list) {
-            this.list = list;
-        }
-
-        @Override
-        public org.nd4j.linalg.dataset.api.MultiDataSet next(int num) {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public void setPreProcessor(MultiDataSetPreProcessor p) {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public MultiDataSetPreProcessor getPreProcessor() {
-            return null;
-        }
-
-        @Override
-        public boolean resetSupported() {
-            return true;
-        }
-
-        @Override
-        public boolean asyncSupported() {
-            return false;
-        }
-
-        @Override
-        public void reset() {
-            i = 0;
-        }
-
-        @Override
-        public boolean hasNext() {
-            return i < list.size();
-        }
-
-        @Override
-        public org.nd4j.linalg.dataset.api.MultiDataSet next() {
-            return list.get(i++);
-        }
+    static InMemoryBatches batches(org.nd4j.linalg.dataset.api.MultiDataSet all, int batch) {
+        return InMemoryBatches.split(all, batch);
     }
 }

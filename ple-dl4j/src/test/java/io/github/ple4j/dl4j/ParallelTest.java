@@ -1,5 +1,6 @@
 package io.github.ple4j.dl4j;
 
+import io.github.ple4j.model.train.InMemoryBatches;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.parallelism.ParallelInference;
 import org.deeplearning4j.parallelism.ParallelWrapper;
@@ -29,7 +30,7 @@ class ParallelTest {
                 .trainingMode(ParallelWrapper.TrainingMode.AVERAGING).averagingFrequency(2).averageUpdaters(true)
                 .build();
         try {
-            Data.ListIterator train = Data.batches(Data.twoBinaryTasks(1, 2048, 6, DataType.FLOAT), 64);
+            InMemoryBatches train = Data.batches(Data.twoBinaryTasks(1, 2048, 6, DataType.FLOAT), 64);
             for (int epoch = 0; epoch < 3; epoch++) {
                 train.reset();
                 pw.fit(train);
@@ -56,7 +57,7 @@ class ParallelTest {
         try {
             List<Future<INDArray[]>> answers = new ArrayList<>();
             for (int from = 0; from < 64; from += 8) {
-                MultiDataSet rows = Data.slice(data, from, from + 8);
+                org.nd4j.linalg.dataset.api.MultiDataSet rows = InMemoryBatches.rows(data, from, from + 8);
                 answers.add(clients.submit(() -> pi.output(rows.getFeatures())));
             }
             for (int i = 0; i < answers.size(); i++) {

@@ -2,13 +2,11 @@ package io.github.ple4j.model;
 
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import io.github.ple4j.model.train.InMemoryBatches;
 import org.nd4j.linalg.dataset.api.MultiDataSet;
 import org.nd4j.linalg.dataset.api.iterator.MultiDataSetIterator;
-import org.nd4j.linalg.dataset.api.MultiDataSetPreProcessor;
 import org.nd4j.linalg.factory.Nd4j;
 
-import java.util.ArrayList;
-import java.util.List;
 import java.util.SplittableRandom;
 
 /** Small deterministic data sets for tests. */
@@ -45,86 +43,6 @@ public final class TestData {
 
     /** Splits a MultiDataSet into an iterator of batches of {@code batch} rows (reset supported). */
     public static MultiDataSetIterator batches(MultiDataSet all, int batch) {
-        List<MultiDataSet> list = new ArrayList<>();
-        long n = all.getFeatures(0).size(0);
-        for (long from = 0; from < n; from += batch) {
-            long to = Math.min(n, from + batch);
-            list.add(slice(all, from, to));
-        }
-        return new ListIterator(list);
-    }
-
-    static MultiDataSet slice(MultiDataSet m, long from, long to) {
-        INDArray[] f = new INDArray[m.numFeatureArrays()];
-        for (int i = 0; i < f.length; i++) {
-            f[i] = rows(m.getFeatures(i), from, to);
-        }
-        INDArray[] l = new INDArray[m.numLabelsArrays()];
-        for (int i = 0; i < l.length; i++) {
-            l[i] = rows(m.getLabels(i), from, to);
-        }
-        INDArray[] lm = null;
-        if (m.getLabelsMaskArrays() != null) {
-            lm = new INDArray[l.length];
-            for (int i = 0; i < l.length; i++) {
-                lm[i] = m.getLabelsMaskArray(i) == null ? null : rows(m.getLabelsMaskArray(i), from, to);
-            }
-        }
-        return new org.nd4j.linalg.dataset.MultiDataSet(f, l, null, lm);
-    }
-
-    private static INDArray rows(INDArray a, long from, long to) {
-        return a.get(org.nd4j.linalg.indexing.NDArrayIndex.interval(from, to), org.nd4j.linalg.indexing.NDArrayIndex.all()).dup();
-    }
-
-    /** An in-memory iterator. */
-    public static final class ListIterator implements MultiDataSetIterator {
-        private static final long serialVersionUID = 1L;
-        private final List<MultiDataSet> list;
-        private int i;
-
-        public ListIterator(List<MultiDataSet> list) {
-            this.list = list;
-        }
-
-        @Override
-        public MultiDataSet next(int num) {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public void setPreProcessor(MultiDataSetPreProcessor p) {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public MultiDataSetPreProcessor getPreProcessor() {
-            return null;
-        }
-
-        @Override
-        public boolean resetSupported() {
-            return true;
-        }
-
-        @Override
-        public boolean asyncSupported() {
-            return false;
-        }
-
-        @Override
-        public void reset() {
-            i = 0;
-        }
-
-        @Override
-        public boolean hasNext() {
-            return i < list.size();
-        }
-
-        @Override
-        public MultiDataSet next() {
-            return list.get(i++);
-        }
+        return InMemoryBatches.split(all, batch);
     }
 }

@@ -1,5 +1,6 @@
 package io.github.ple4j.spark;
 
+import io.github.ple4j.model.train.InMemoryBatches;
 import io.github.ple4j.dl4j.PleComputationGraph;
 import io.github.ple4j.dl4j.WeightMapping;
 import io.github.ple4j.model.PleModel;
@@ -20,7 +21,6 @@ import org.junit.jupiter.api.io.TempDir;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.api.MultiDataSet;
-import org.nd4j.linalg.dataset.api.MultiDataSetPreProcessor;
 import org.nd4j.linalg.dataset.api.iterator.MultiDataSetIterator;
 import org.nd4j.linalg.factory.Nd4j;
 
@@ -115,7 +115,7 @@ class PleSparkTrainerTest {
                         new INDArray[]{matrix(ya, n, 1), matrix(yb, n, 1)}, null,
                         new INDArray[]{Nd4j.ones(DataType.FLOAT, n, 1), matrix(mb, n, 1)}));
             }
-            return new ListIterator(list);
+            return new InMemoryBatches(list, null);
         }
     }
 
@@ -179,57 +179,6 @@ class PleSparkTrainerTest {
             }
             assertEquals(1000, s.tasks().get("a").count());
             assertTrue(s.tasks().get("b_task").count() < 1000, "masked rows are not evaluated");
-        }
-    }
-
-    /** An in-memory, resettable iterator. */
-    static final class ListIterator implements MultiDataSetIterator {
-        private static final long serialVersionUID = 1L;
-        private final List<MultiDataSet> list;
-        private int i;
-
-        ListIterator(List<MultiDataSet> list) {
-            this.list = list;
-        }
-
-        @Override
-        public MultiDataSet next(int num) {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public void setPreProcessor(MultiDataSetPreProcessor p) {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public MultiDataSetPreProcessor getPreProcessor() {
-            return null;
-        }
-
-        @Override
-        public boolean resetSupported() {
-            return true;
-        }
-
-        @Override
-        public boolean asyncSupported() {
-            return false;
-        }
-
-        @Override
-        public void reset() {
-            i = 0;
-        }
-
-        @Override
-        public boolean hasNext() {
-            return i < list.size();
-        }
-
-        @Override
-        public MultiDataSet next() {
-            return list.get(i++);
         }
     }
 }
