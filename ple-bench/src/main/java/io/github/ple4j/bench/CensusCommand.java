@@ -4,9 +4,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.github.ple4j.datavec.datasets.CensusData;
 import io.github.ple4j.datavec.datasets.CensusIncome;
-import io.github.ple4j.model.Backend;
 import io.github.ple4j.model.PleModel;
-import io.github.ple4j.model.Versions;
 import io.github.ple4j.model.config.ConfigJson;
 import io.github.ple4j.model.config.EarlyStopping;
 import io.github.ple4j.model.config.ExtractionSpec;
@@ -20,12 +18,11 @@ import io.github.ple4j.model.train.InMemoryBatches;
 import io.github.ple4j.model.train.ProgressListener;
 import io.github.ple4j.model.train.TrainingResult;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -65,10 +62,8 @@ public final class CensusCommand implements Callable<Integer> {
     long rows;
     @Option(names = "--models", split = ",", description = "Subset of: single-task, shared-bottom, MMoE, CGC, PLE")
     List<String> only;
-    @Option(names = "--out", defaultValue = "target/ple-report", description = "Report directory. Default: ${DEFAULT-VALUE}")
-    Path out;
-    @Option(names = "--threads", description = "Native threads (default: OMP_NUM_THREADS or 1)")
-    Integer threads;
+    @Mixin
+    ReportOptions report;
 
     /** PaddleRec's census budget: 8 experts of width 16 per level where experts exist, towers of 8. */
     static Map<String, ExtractionSpec> models() {
@@ -83,19 +78,19 @@ public final class CensusCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        PleBench.start(threads);
+        report.start();
         Path dir = data != null ? data : CensusIncome.defaultDirectory();
         CensusData census = CensusIncome.builder().directory(dir).encoding(CensusIncome.Encoding.ONE_HOT)
                 .rowLimit(rows).load();
         System.out.printf(Locale.ROOT, "census-income from %s: train %d, valid %d, test %d rows, input width %d, positive rates %s%n",
                 dir, census.trainRows(), census.validRows(), census.testRows(), census.inputSpec().width(), census.positiveRates());
-        ObjectNode report = Provenance.report("census");
-        ObjectNode prov = Provenance.of(report);
+        ObjectNode json = Provenance.report("census");
+        ObjectNode prov = Provenance.of(json);
         prov.put("dataDirectory", dir.toString());
         prov.put("dataSha256", CensusIncome.DATA_SHA256 + " " + CensusIncome.TEST_SHA256);
         prov.put("rowLimit", rows);
         prov.put("seeds", seeds);
-        ArrayNode rowsJson = report.putArray("results");
+        ArrayNode rowsJson = json.putArray("results");
 
         Map<String, double[][]> auc = new LinkedHashMap<>();   // model -> [seed][task]
         List<String> md = new ArrayList<>();
@@ -165,16 +160,12 @@ public final class CensusCommand implements Callable<Integer> {
         md.add("");
         md.add("Paper (Table 5): single-task 0.9445 / 0.9923, MMoE 0.9393 / 0.9928, PLE 0.9522 / 0.9945. (The paper prints an "
                 + "MMoE income gain of +0.0048 although its AUC is below single-task's.)");
-        Files.createDirectories(out);
-        Path json = out.resolve("census.json");
-        Path mdFile = out.resolve("census.md");
-        ConfigJson.mapper().writeValue(json.toFile(), report);
-        Files.writeString(mdFile, String.join(System.lineSeparator(), md) + System.lineSeparator());
+        List<Path> files = report.write("census", json, md);
         List<Charts.Point> points = new ArrayList<>();
         auc.forEach((m, a) -> points.add(new Charts.Point(m, mean(column(a, 0)), mean(column(a, 1)))));
         Path png = Charts.writePng(Charts.seesaw("Census-income: test AUC (mean over seeds)", "income AUC", "marital AUC", points),
-                out.resolve("census-seesaw.png"));
-        System.out.println("wrote " + json + ", " + mdFile + " and " + png);
+                report.directory().resolve("census-seesaw.png"));
+        System.out.println("wrote " + files.get(0) + ", " + files.get(1) + " and " + png);
         return 0;
     }
 

@@ -6,9 +6,7 @@ import io.github.ple4j.datavec.ArraysIterator;
 import io.github.ple4j.datavec.datasets.SyntheticDataSets;
 import io.github.ple4j.datavec.datasets.SyntheticTasks;
 import io.github.ple4j.datavec.datasets.SyntheticTasksSpec;
-import io.github.ple4j.model.Backend;
 import io.github.ple4j.model.PleModel;
-import io.github.ple4j.model.Versions;
 import io.github.ple4j.model.config.Architecture;
 import io.github.ple4j.model.config.ConfigJson;
 import io.github.ple4j.model.config.EarlyStopping;
@@ -21,12 +19,11 @@ import io.github.ple4j.model.eval.EvaluationReport;
 import io.github.ple4j.model.eval.MultiTaskGain;
 import io.github.ple4j.model.train.TrainingResult;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -62,10 +59,8 @@ public final class SyntheticCommand implements Callable<Integer> {
     double lr;
     @Option(names = "--seeds", defaultValue = "1", description = "Number of seeds per model. Default: ${DEFAULT-VALUE}")
     int seeds;
-    @Option(names = "--out", defaultValue = "target/ple-report", description = "Report directory. Default: ${DEFAULT-VALUE}")
-    Path out;
-    @Option(names = "--threads", description = "Native threads (default: OMP_NUM_THREADS or 1)")
-    Integer threads;
+    @Mixin
+    ReportOptions report;
 
     /** The compared models: equal expert budget (4 experts of width 16 where experts are shared). */
     static Map<String, ExtractionSpec> models() {
@@ -80,10 +75,10 @@ public final class SyntheticCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        PleBench.start(threads);
-        ObjectNode report = Provenance.report("synthetic");
-        ObjectNode prov = Provenance.of(report);
-        ArrayNode rows = report.putArray("results");
+        report.start();
+        ObjectNode json = Provenance.report("synthetic");
+        ObjectNode prov = Provenance.of(json);
+        ArrayNode rows = json.putArray("results");
         List<SyntheticCharts.ModelResult> results = new ArrayList<>();
         List<String> gateLines = new ArrayList<>();
         List<String> md = new ArrayList<>();
@@ -156,8 +151,7 @@ public final class SyntheticCommand implements Callable<Integer> {
                 System.out.println(line);
             }
         }
-        Files.createDirectories(out);
-        List<Path> charts = SyntheticCharts.write(results, out);
+        List<Path> charts = SyntheticCharts.write(results, report.directory());
         if (!gateLines.isEmpty()) {
             md.add("");
             md.add("## Gate utilisation on the test set (first seed): mean ± std of the weight per expert");
@@ -169,11 +163,8 @@ public final class SyntheticCommand implements Callable<Integer> {
         md.add("");
         md.add("Charts: " + String.join(", ", charts.stream().map(c -> "`" + c.getFileName() + "`").toList())
                 + (correlations.size() < 2 ? " (the MTL-gain-vs-correlation chart needs two or more --correlation values)" : ""));
-        Path json = out.resolve("synthetic.json");
-        Path mdFile = out.resolve("synthetic.md");
-        ConfigJson.mapper().writeValue(json.toFile(), report);
-        Files.writeString(mdFile, String.join(System.lineSeparator(), md) + System.lineSeparator());
-        System.out.println("wrote " + json + ", " + mdFile + " and " + charts.size() + " chart(s)");
+        List<Path> files = report.write("synthetic", json, md);
+        System.out.println("wrote " + files.get(0) + ", " + files.get(1) + " and " + charts.size() + " chart(s)");
         return 0;
     }
 

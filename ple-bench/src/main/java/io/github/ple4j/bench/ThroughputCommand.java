@@ -4,17 +4,15 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.github.ple4j.model.Backend;
 import io.github.ple4j.model.PleModel;
-import io.github.ple4j.model.Versions;
 import io.github.ple4j.model.config.ConfigJson;
 import io.github.ple4j.model.config.PleConfig;
 import org.nd4j.linalg.dataset.api.MultiDataSet;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -62,10 +60,8 @@ public final class ThroughputCommand implements Callable<Integer> {
     @Option(names = "--max-rss-mb", defaultValue = "8192",
             description = "Stop with an error when the process's resident memory exceeds this. Default: ${DEFAULT-VALUE}")
     long maxRssMb;
-    @Option(names = "--out", defaultValue = "target/ple-report", description = "Report directory. Default: ${DEFAULT-VALUE}")
-    Path out;
-    @Option(names = "--threads", description = "Native threads (default: OMP_NUM_THREADS or 1)")
-    Integer threads;
+    @Mixin
+    ReportOptions report;
 
     /**
      * One timed phase.
@@ -84,11 +80,11 @@ public final class ThroughputCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         validate();
-        int t = PleBench.start(threads);
+        int t = report.start();
         List<PleConfig> resolved = configs.stream().map(BenchConfigs::get).toList();
 
-        ObjectNode report = Provenance.report("throughput");
-        ObjectNode prov = Provenance.of(report);
+        ObjectNode json = Provenance.report("throughput");
+        ObjectNode prov = Provenance.of(json);
         prov.put("java", System.getProperty("java.version"));
         prov.put("javaVendor", System.getProperty("java.vendor"));
         prov.put("threads", t);
@@ -119,7 +115,7 @@ public final class ThroughputCommand implements Callable<Integer> {
         System.out.println(md.get(md.size() - 2));
         System.out.println(md.get(md.size() - 1));
 
-        ArrayNode results = report.putArray("results");
+        ArrayNode results = json.putArray("results");
         for (int c = 0; c < resolved.size(); c++) {
             PleConfig cfg = resolved.get(c);
             FlopCount flops = FlopCount.of(cfg);
@@ -165,12 +161,8 @@ public final class ThroughputCommand implements Callable<Integer> {
         md.add("Peak heap: sum of the JVM heap pools' peaks; peak RSS: VmHWM of the process (reset per phase where"
                 + " the kernel allows), both the larger of the training and inference phases. Details and native"
                 + " (JavaCPP) peaks are in throughput.json.");
-        Files.createDirectories(out);
-        Path json = out.resolve("throughput.json");
-        Path mdFile = out.resolve("throughput.md");
-        ConfigJson.mapper().writeValue(json.toFile(), report);
-        Files.writeString(mdFile, String.join(System.lineSeparator(), md) + System.lineSeparator());
-        System.out.println("wrote " + json + " and " + mdFile);
+        List<Path> files = report.write("throughput", json, md);
+        System.out.println("wrote " + files.get(0) + " and " + files.get(1));
         return 0;
     }
 
