@@ -1,6 +1,6 @@
 package io.github.ple4j.bench;
 
-import io.github.ple4j.model.graph.PleGraphBuilder;
+import io.github.ple4j.model.graph.PleNetwork;
 
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -53,7 +53,7 @@ public record ExpertBars(int level, List<String> experts, List<Series> series) {
         // Group order: gate owners in gate order (tasks first), the shared group last.
         Map<String, Integer> rank = new LinkedHashMap<>();
         for (GateUsage g : gates) {
-            if (!g.owner().equals(PleGraphBuilder.SHARED)) {
+            if (!g.owner().equals(PleNetwork.SHARED)) {
                 rank.putIfAbsent(g.owner(), rank.size());
             }
         }
@@ -81,7 +81,7 @@ public record ExpertBars(int level, List<String> experts, List<Series> series) {
 
     private static int groupRank(String expert, Map<String, Integer> rank) {
         String group = group(expert);
-        return group.equals(PleGraphBuilder.SHARED) ? Integer.MAX_VALUE : rank.getOrDefault(group, Integer.MAX_VALUE - 1);
+        return group.equals(PleNetwork.SHARED) ? Integer.MAX_VALUE : rank.getOrDefault(group, Integer.MAX_VALUE - 1);
     }
 
     private static String group(String expert) {

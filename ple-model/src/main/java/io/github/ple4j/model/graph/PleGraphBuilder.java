@@ -13,9 +13,6 @@ import org.nd4j.linalg.api.buffer.DataType;
  * losses ({@link LossBuilder}).
  */
 public final class PleGraphBuilder {
-    /** Group name of the shared experts. */
-    public static final String SHARED = PleNetwork.SHARED;
-
     private PleGraphBuilder() {
     }
 

@@ -104,7 +104,7 @@ public final class PleNetwork {
             boolean last = level == ex.levels() - 1;
             Map<String, SDVariable> experts = level == 0
                     ? expertBank("level0/experts", 0, x, width, groupSizes(tasks, List.of()))
-                    : levelExperts(level, tasks, taskOut, sharedOut, width);
+                    : levelExperts(level, tasks, taskOut, sharedOut);
             List<SDVariable> nextTaskOut = new ArrayList<>();
             for (int k = 0; k < tasks.size(); k++) {
                 String task = tasks.get(k);
@@ -178,7 +178,7 @@ public final class PleNetwork {
 
     /** Levels after the first: each group reads its own previous output, so one bank per group. */
     private Map<String, SDVariable> levelExperts(int level, List<String> tasks, List<SDVariable> taskIn,
-                                                 SDVariable sharedIn, int unused) {
+                                                 SDVariable sharedIn) {
         int in = config.extraction().expertOutput();
         Map<String, SDVariable> out = new LinkedHashMap<>();
         for (int k = 0; k < tasks.size(); k++) {

@@ -51,7 +51,7 @@ class ExpertGradientTest {
                 }
             }
             for (int i = 0; i < ex.sharedExperts(); i++) {
-                out.add(new Expert(l, PleGraphBuilder.SHARED, i));
+                out.add(new Expert(l, PleNetwork.SHARED, i));
             }
         }
         return out;
@@ -67,7 +67,7 @@ class ExpertGradientTest {
             return e.index();
         }
         ExtractionSpec ex = cfg.extraction();
-        return e.group().equals(PleGraphBuilder.SHARED)
+        return e.group().equals(PleNetwork.SHARED)
                 ? cfg.tasks().size() * ex.expertsPerTask() + e.index()
                 : cfg.taskIndex(e.group()) * ex.expertsPerTask() + e.index();
     }
@@ -141,7 +141,7 @@ class ExpertGradientTest {
         PleGraph g = PleGraphBuilder.build(cfg);
         Map<String, INDArray> grads = gradients(g, 22);
         for (Expert e : experts(cfg)) {
-            boolean reached = e.group().equals("a") || e.group().equals(PleGraphBuilder.SHARED);
+            boolean reached = e.group().equals("a") || e.group().equals(PleNetwork.SHARED);
             expertSlices(cfg, grads, e).forEach((name, s) -> {
                 if (reached) {
                     assertTrue(norm(s) > 1e-10, "expert " + e + " should get gradient from task a in " + name);

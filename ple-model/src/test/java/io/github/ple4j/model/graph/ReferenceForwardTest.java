@@ -68,7 +68,7 @@ class ReferenceForwardTest {
             int e;
             if (level == 0) {
                 bank = "level0/experts";
-                e = group.equals(PleGraphBuilder.SHARED) ? cfg.tasks().size() * ex.expertsPerTask() + index
+                e = group.equals(PleNetwork.SHARED) ? cfg.tasks().size() * ex.expertsPerTask() + index
                         : cfg.taskIndex(group) * ex.expertsPerTask() + index;
             } else {
                 bank = "level" + level + "/experts/" + group;
@@ -230,7 +230,7 @@ class ReferenceForwardTest {
                     }
                     List<double[]> shared = new ArrayList<>();
                     for (int e = 0; e < ex.sharedExperts(); e++) {
-                        shared.add(mlp(expert(l, PleGraphBuilder.SHARED, e), sharedIn));
+                        shared.add(mlp(expert(l, PleNetwork.SHARED, e), sharedIn));
                     }
                     List<double[]> nextTask = new ArrayList<>();
                     for (int k = 0; k < tasks.size(); k++) {
@@ -242,7 +242,7 @@ class ReferenceForwardTest {
                         List<double[]> mix = new ArrayList<>();
                         out.values().forEach(mix::addAll);
                         mix.addAll(shared);
-                        sharedIn = gate("gate/level" + l + "/shared", l, PleGraphBuilder.SHARED, sharedIn, mix, i, rows);
+                        sharedIn = gate("gate/level" + l + "/shared", l, PleNetwork.SHARED, sharedIn, mix, i, rows);
                     }
                     taskIn.clear();
                     taskIn.addAll(nextTask);
