@@ -267,34 +267,45 @@ public final class PleModel implements AutoCloseable {
         Trainer t = null;
         if (!c.updaterState().isEmpty() || c.epoch() > 0 || c.step() > 0) {
             t = new Trainer(graph, feeds);
-            Map<String, INDArray> live = t.updaterState();
-            for (Map.Entry<String, INDArray> e : c.updaterState().entrySet()) {
-                INDArray target = live.get(e.getKey());
-                if (target == null) {
-                    throw new MalformedModelException(file + ": bundle has optimiser state for '" + e.getKey()
-                            + "' that the configured optimiser does not keep");
-                }
-                checkShape(file, "optimiser state of", e.getKey(), target, e.getValue());
-            }
-            if (!c.updaterState().isEmpty()) {
-                for (String n : live.keySet()) {
-                    if (!c.updaterState().containsKey(n)) {
-                        throw new MalformedModelException(file + ": bundle has optimiser state for some parameters "
-                                + "but not for '" + n + "'");
-                    }
-                }
+            try {
+                checkUpdaterState(file, c, t.updaterState());
+            } catch (MalformedModelException | RuntimeException e) {
+                t.close();
+                throw e;
             }
         }
         // Everything checked: now assign.
         attachments.putAll(c.attachments());
         c.parameters().forEach((n, a) -> graph.sameDiff().getVariable(n).getArr().assign(a));
         if (t != null) {
-            Map<String, INDArray> live = t.updaterState();
-            c.updaterState().forEach((n, a) -> live.get(n).assign(a));
+            t.restoreUpdaterState(c.updaterState());
             // Without stored optimiser state the optimiser starts afresh (its step counter from 0), while the
             // epoch and step counters (for fit() and the dynamic loss weights) continue.
             t.setCounters(c.epoch(), c.step(), c.optimizerStep());
+            if (trainer != null) {
+                trainer.close();
+            }
             trainer = t;
+        }
+    }
+
+    private static void checkUpdaterState(Path file, BundleContents c, Map<String, INDArray> live)
+            throws MalformedModelException {
+        for (Map.Entry<String, INDArray> e : c.updaterState().entrySet()) {
+            INDArray target = live.get(e.getKey());
+            if (target == null) {
+                throw new MalformedModelException(file + ": bundle has optimiser state for '" + e.getKey()
+                        + "' that the configured optimiser does not keep");
+            }
+            checkShape(file, "optimiser state of", e.getKey(), target, e.getValue());
+        }
+        if (!c.updaterState().isEmpty()) {
+            for (String n : live.keySet()) {
+                if (!c.updaterState().containsKey(n)) {
+                    throw new MalformedModelException(file + ": bundle has optimiser state for some parameters "
+                            + "but not for '" + n + "'");
+                }
+            }
         }
     }
 
@@ -319,6 +330,10 @@ public final class PleModel implements AutoCloseable {
             return;
         }
         closed = true;
+        if (trainer != null) {
+            trainer.close();
+        }
+        predictor.close();
         for (String p : graph.parameterNames()) {
             INDArray a = graph.sameDiff().getVariable(p).getArr();
             if (a != null && a.closeable()) {

@@ -15,9 +15,10 @@ import java.util.List;
  * @param gates        every softmax gate, level by level
  * @param dropoutSites dropout mask placeholders (empty when dropout is 0)
  * @param weightNames  weight matrices (counted by the L2 penalty); biases are not listed
+ * @param parameters   every trainable parameter, as views of one vector
  */
 public record PleGraph(SameDiff sameDiff, PleConfig config, GraphSignature signature, List<GateInfo> gates,
-                       List<DropoutSite> dropoutSites, List<String> weightNames) {
+                       List<DropoutSite> dropoutSites, List<String> weightNames, FlatParameters parameters) {
     public PleGraph {
         gates = List.copyOf(gates);
         dropoutSites = List.copyOf(dropoutSites);
@@ -26,13 +27,11 @@ public record PleGraph(SameDiff sameDiff, PleConfig config, GraphSignature signa
 
     /** Names of all trainable parameters, sorted. */
     public List<String> parameterNames() {
-        return sameDiff.variables().stream()
-                .filter(v -> v.getVariableType() == org.nd4j.autodiff.samediff.VariableType.VARIABLE)
-                .map(org.nd4j.autodiff.samediff.SDVariable::name).sorted().toList();
+        return parameters.names();
     }
 
     /** Total number of trainable scalars. */
     public long numParams() {
-        return parameterNames().stream().mapToLong(n -> sameDiff.getVariable(n).getArr().length()).sum();
+        return parameters.length();
     }
 }

@@ -33,6 +33,7 @@ public final class PleGraphBuilder {
         SameDiffParams params = new SameDiffParams(sd, config.seed(), dt);
         PleNetwork.Outputs out = PleNetwork.define(config, sd, dense, ids, params, layout, true);
         LossBuilder.build(sd, config, signature, out.logits(), params.weightNames());
-        return new PleGraph(sd, config, signature, out.gates(), out.dropoutSites(), params.weightNames());
+        FlatParameters flat = FlatParameters.flatten(sd);
+        return new PleGraph(sd, config, signature, out.gates(), out.dropoutSites(), params.weightNames(), flat);
     }
 }

@@ -5,6 +5,7 @@ import io.github.ple4j.model.config.TaskSpec;
 import io.github.ple4j.model.config.TaskType;
 import io.github.ple4j.model.eval.EvaluationReport;
 import io.github.ple4j.model.eval.TaskMetrics;
+import io.github.ple4j.model.graph.ExecutionPlan;
 import io.github.ple4j.model.graph.Feeds;
 import io.github.ple4j.model.graph.GateInfo;
 import io.github.ple4j.model.graph.GraphSignature;
@@ -21,13 +22,18 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Forward passes: predictions, gate weights and evaluation. Every method is {@code synchronized} on this
- * predictor, so one model may be shared by threads; calls run one at a time.
+ * Forward passes: predictions, gate weights and evaluation, each run by an {@link ExecutionPlan} over the
+ * model's SameDiff graph (created on first use, its buffers reused by later calls). Every method is
+ * {@code synchronized} on this predictor, so one model may be shared by threads; calls run one at a time.
  */
-public final class Predictor {
+public final class Predictor implements AutoCloseable {
     private final PleGraph graph;
     private final Feeds feeds;
     private final PleConfig config;
+    private ExecutionPlan predictPlan;
+    private ExecutionPlan gatePlan;
+    private ExecutionPlan evaluatePlan;
+    private boolean closed;
 
     public Predictor(PleGraph graph, Feeds feeds) {
         this.graph = graph;
@@ -37,11 +43,13 @@ public final class Predictor {
 
     /** Per-task predictions for the feature arrays (in {@link GraphSignature#featureInputs()} order). */
     public synchronized Predictions predict(INDArray... features) {
-        Map<String, INDArray> out = graph.sameDiff().output(feeds.features(features),
-                graph.signature().predictionOutputs());
+        if (predictPlan == null) {
+            predictPlan = plan(graph.signature().predictionOutputs());
+        }
+        Map<String, INDArray> out = predictPlan.run(feeds.features(features));
         Map<String, INDArray> byTask = new LinkedHashMap<>();
         for (String t : graph.signature().tasks()) {
-            byTask.put(t, out.get(GraphSignature.prediction(t)).detach());
+            byTask.put(t, out.get(GraphSignature.prediction(t)).dup());
         }
         NativeMemory.afterPass();
         return new Predictions(byTask);
@@ -57,8 +65,11 @@ public final class Predictor {
         if (names.isEmpty()) {
             return result;
         }
-        Map<String, INDArray> out = graph.sameDiff().output(feeds.features(features), names);
-        names.forEach(n -> result.put(n, out.get(n).detach()));
+        if (gatePlan == null) {
+            gatePlan = plan(names);
+        }
+        Map<String, INDArray> out = gatePlan.run(feeds.features(features));
+        names.forEach(n -> result.put(n, out.get(n).dup()));
         NativeMemory.afterPass();
         return result;
     }
@@ -81,12 +92,15 @@ public final class Predictor {
             masks.add(new ArrayList<>());
         });
         double[] weights = LossWeights.at(config, epoch, step);
-        List<String> outputs = new ArrayList<>(graph.signature().predictionOutputs());
-        outputs.addAll(graph.signature().taskLossOutputs());
+        if (evaluatePlan == null) {
+            List<String> outputs = new ArrayList<>(graph.signature().predictionOutputs());
+            outputs.addAll(graph.signature().taskLossOutputs());
+            evaluatePlan = plan(outputs);
+        }
         while (data.hasNext()) {
             MultiDataSet mds = data.next();
             Map<String, INDArray> ph = feeds.batch(mds, weights);
-            Map<String, INDArray> out = graph.sameDiff().output(ph, outputs);
+            Map<String, INDArray> out = evaluatePlan.run(ph);
             for (int k = 0; k < tasks.size(); k++) {
                 String t = tasks.get(k).name();
                 double[] m = ph.get(GraphSignature.mask(t)).toDoubleVector();
@@ -130,5 +144,26 @@ public final class Predictor {
             i += a.length;
         }
         return r;
+    }
+
+    private ExecutionPlan plan(List<String> outputs) {
+        if (closed) {
+            throw new IllegalStateException("the predictor is closed");
+        }
+        return new ExecutionPlan(graph.sameDiff(), outputs);
+    }
+
+    /** Frees the buffers of the forward passes. */
+    @Override
+    public synchronized void close() {
+        closed = true;
+        for (ExecutionPlan p : new ExecutionPlan[]{predictPlan, gatePlan, evaluatePlan}) {
+            if (p != null) {
+                p.close();
+            }
+        }
+        predictPlan = null;
+        gatePlan = null;
+        evaluatePlan = null;
     }
 }

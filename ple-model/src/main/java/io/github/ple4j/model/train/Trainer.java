@@ -4,12 +4,14 @@ import io.github.ple4j.model.config.EarlyStopping;
 import io.github.ple4j.model.config.PleConfig;
 import io.github.ple4j.model.eval.EvaluationReport;
 import io.github.ple4j.model.graph.DropoutSite;
+import io.github.ple4j.model.graph.ExecutionPlan;
+import io.github.ple4j.model.graph.FlatParameters;
 import io.github.ple4j.model.graph.Feeds;
 import io.github.ple4j.model.graph.GraphSignature;
 import io.github.ple4j.model.graph.PleGraph;
 import io.github.ple4j.model.loss.LossWeights;
 import org.nd4j.autodiff.samediff.SameDiff;
-import org.nd4j.autodiff.samediff.api.OutAndGrad;
+import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.random.impl.BernoulliDistribution;
@@ -17,6 +19,7 @@ import org.nd4j.linalg.api.rng.Random;
 import org.nd4j.linalg.dataset.api.MultiDataSet;
 import org.nd4j.linalg.dataset.api.iterator.MultiDataSetIterator;
 import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.NDArrayIndex;
 import org.nd4j.linalg.learning.GradientUpdater;
 import org.nd4j.linalg.learning.config.IUpdater;
 
@@ -29,22 +32,32 @@ import java.util.Map;
 import java.util.function.Function;
 
 /**
- * The training loop: one SameDiff forward/backward pass per batch
- * ({@link SameDiff#calculateGradientsAndOutputs}), then one ND4J updater step per parameter. Owning the
+ * The training loop: one forward/backward pass of the SameDiff graph's gradient function per batch (run by an
+ * {@link ExecutionPlan}, which gives the same numbers as {@link SameDiff#calculateGradientsAndOutputs} several
+ * times faster and with buffers reused between steps), then one ND4J updater step per parameter. Owning the
  * loop (rather than calling {@code SameDiff.fit}) gives per-task losses every step, non-finite checks before
  * any parameter changes, per-step loss weights (Eq. 10), dropout masks, and updater state that can be saved
  * and restored exactly. Not thread-safe; owned by {@link io.github.ple4j.model.PleModel}.
  */
-public final class Trainer {
+public final class Trainer implements AutoCloseable {
     private final PleGraph graph;
     private final Feeds feeds;
     private final SameDiff sd;
     private final PleConfig config;
     private final List<String> params;
-    private final Map<String, GradientUpdater> updaters = new LinkedHashMap<>();
-    private final Map<String, INDArray> updaterViews = new LinkedHashMap<>();
+    private final FlatParameters flat;
+    /** Gradients of all parameters, in the layout of {@link FlatParameters}; the updater turns it into the update. */
+    private final INDArray gradient;
+    private final INDArray gradientRow;
+    private final GradientUpdater updater;
+    /** The updater's state over all parameters: k vectors of the parameter layout, one after another. */
+    private final INDArray updaterView;
+    private final int stateVectors;
+    private final List<String> withoutGradient = new ArrayList<>();
     private final Random dropoutRng;
     private final List<String> lossOutputs;
+    private final Map<String, String> gradientNames = new LinkedHashMap<>();
+    private final ExecutionPlan plan;
     private int epoch;
     private long step;
     private long optimizerStep;
@@ -56,17 +69,24 @@ public final class Trainer {
         this.sd = graph.sameDiff();
         this.config = graph.config();
         this.params = graph.parameterNames();
+        this.flat = graph.parameters();
         IUpdater conf = config.training().optimizer().toUpdater();
         DataType dt = config.dataType().nd4j();
-        for (String p : params) {
-            INDArray arr = sd.getVariable(p).getArr();
-            long n = conf.stateSize(arr.length());
-            INDArray view = n == 0 ? null : Nd4j.zeros(dt, 1, n);
-            GradientUpdater gu = conf.instantiate(view, true);
-            updaters.put(p, gu);
-            if (view != null) {
-                updaterViews.put(p, view);
-            }
+        long total = flat.length();
+        // One updater over all parameters: ND4J's updaters are element-wise, so this computes exactly what one
+        // updater per parameter would, in one op instead of one per parameter.
+        long stateSize = conf.stateSize(total);
+        if (stateSize % Math.max(total, 1) != 0) {
+            throw new IllegalStateException("optimiser " + conf + " keeps " + stateSize + " state values for "
+                    + total + " parameters; expected a multiple");
+        }
+        this.stateVectors = (int) (stateSize / Math.max(total, 1));
+        this.updaterView = stateSize == 0 ? null : Nd4j.zeros(dt, 1, stateSize);
+        this.updater = conf.instantiate(updaterView, true);
+        this.gradient = flat.newVector();
+        this.gradientRow = gradient.reshape(1, gradient.length());
+        if (gradientRow.data().addressPointer().address() != gradient.data().addressPointer().address()) {
+            throw new IllegalStateException("the gradient row is not a view of the gradient vector");
         }
         this.dropoutRng = Nd4j.getRandomFactory().getNewRandomInstance(config.seed() ^ 0x5DEECE66DL);
         List<String> outs = new ArrayList<>();
@@ -74,6 +94,22 @@ public final class Trainer {
         outs.addAll(graph.signature().taskLossOutputs());
         this.lossOutputs = List.copyOf(outs);
         createGradientFunction(sd);
+        List<String> requested = new ArrayList<>(lossOutputs);
+        for (String p : params) {
+            SDVariable g = sd.getVariable(p).getGradient();
+            if (g != null) {
+                gradientNames.put(p, g.name());
+                requested.add(g.name());
+            }
+        }
+        this.plan = new ExecutionPlan(sd.getFunction("grad"), sd, requested);
+        for (String p : params) {
+            if (gradientNames.containsKey(p)) {
+                plan.bindOutput(gradientNames.get(p), flat.view(gradient, p));
+            } else {
+                withoutGradient.add(p);
+            }
+        }
     }
 
     /**
@@ -129,9 +165,57 @@ public final class Trainer {
         this.optimizerStep = optimizerStep;
     }
 
-    /** The updater state arrays (live views), by parameter name. Empty for stateless updaters (SGD). */
+    /**
+     * A copy of the optimiser state, by parameter name: for each parameter a row [1, k * n] holding its n
+     * values of each of the updater's k state vectors in turn (Adam: m, then v), the layout of one ND4J
+     * updater per parameter. Empty for stateless updaters (SGD).
+     */
     public Map<String, INDArray> updaterState() {
-        return java.util.Collections.unmodifiableMap(updaterViews);
+        Map<String, INDArray> m = new LinkedHashMap<>();
+        if (updaterView == null) {
+            return m;
+        }
+        for (String p : params) {
+            long[] r = flat.range(p);
+            INDArray row = Nd4j.create(updaterView.dataType(), 1, stateVectors * r[1]);
+            for (int k = 0; k < stateVectors; k++) {
+                row.get(NDArrayIndex.point(0), NDArrayIndex.interval(k * r[1], (k + 1) * r[1]))
+                        .assign(stateSlice(k, r));
+            }
+            m.put(p, row);
+        }
+        return m;
+    }
+
+    /**
+     * Restores optimiser state in the layout of {@link #updaterState()}.
+     *
+     * @throws IllegalArgumentException naming a parameter that is unknown or whose state has the wrong length
+     */
+    public void restoreUpdaterState(Map<String, INDArray> state) {
+        for (Map.Entry<String, INDArray> e : state.entrySet()) {
+            if (!params.contains(e.getKey()) || updaterView == null) {
+                throw new IllegalArgumentException("no optimiser state is kept for '" + e.getKey() + "'");
+            }
+            long[] r = flat.range(e.getKey());
+            if (e.getValue().length() != stateVectors * r[1]) {
+                throw new IllegalArgumentException("optimiser state of '" + e.getKey() + "' has " + e.getValue().length()
+                        + " values but " + stateVectors * r[1] + " are expected");
+            }
+        }
+        for (Map.Entry<String, INDArray> e : state.entrySet()) {
+            long[] r = flat.range(e.getKey());
+            INDArray values = e.getValue().reshape(e.getValue().length());
+            for (int k = 0; k < stateVectors; k++) {
+                stateSlice(k, r).assign(values.get(NDArrayIndex.interval(k * r[1], (k + 1) * r[1])));
+            }
+        }
+    }
+
+    /** State vector k's values for the parameter at range r (offset, length): a view. */
+    private INDArray stateSlice(int k, long[] r) {
+        long start = (long) k * flat.length() + r[0];
+        return updaterView.get(NDArrayIndex.point(0), NDArrayIndex.interval(start, start + r[1]));
     }
 
     /**
@@ -152,8 +236,7 @@ public final class Trainer {
             Nd4j.getExecutioner().exec(new BernoulliDistribution(m, keep), dropoutRng);
             ph.put(s.placeholder(), m.divi(keep));
         }
-        OutAndGrad og = sd.calculateGradientsAndOutputs(ph, lossOutputs, params);
-        Map<String, INDArray> outs = og.getOutputs();
+        Map<String, INDArray> outs = plan.run(ph);
         double loss = outs.get(GraphSignature.TOTAL_LOSS).getDouble(0);
         Map<String, Double> taskLoss = new LinkedHashMap<>();
         for (String t : graph.signature().tasks()) {
@@ -163,26 +246,23 @@ public final class Trainer {
             throw new NonFiniteLossException("non-finite loss " + loss + " at epoch " + epoch + ", step " + step
                     + "; task losses " + taskLoss + "; parameters were not updated", epoch, step, taskLoss, null);
         }
-        Map<String, INDArray> grads = og.getGradients();
-        for (String p : params) {
-            INDArray g = grads.get(p);
-            if (g != null && !Double.isFinite(g.sumNumber().doubleValue())) {
-                throw new NonFiniteLossException("non-finite gradient of parameter '" + p + "' at epoch " + epoch
-                        + ", step " + step + " (loss " + loss + ", task losses " + taskLoss + "); parameters were not updated",
-                        epoch, step, taskLoss, p);
-            }
+        for (String p : withoutGradient) {
+            flat.view(gradient, p).assign(0);
         }
-        for (String p : params) {
-            INDArray g = grads.get(p);
-            if (g == null) {
-                continue;
-            }
-            updaters.get(p).applyUpdater(g, (int) optimizerStep, epoch);
-            sd.getVariable(p).getArr().subi(g);
+        // The gradients are already in the flat vector (the plan writes them there): one check, one updater
+        // op, one subtraction for all parameters.
+        if (!Double.isFinite(gradient.sumNumber().doubleValue())) {
+            String bad = params.stream().filter(p -> !Double.isFinite(flat.view(gradient, p).sumNumber().doubleValue()))
+                    .findFirst().orElse("?");
+            throw new NonFiniteLossException("non-finite gradient of parameter '" + bad + "' at epoch " + epoch
+                    + ", step " + step + " (loss " + loss + ", task losses " + taskLoss + "); parameters were not updated",
+                    epoch, step, taskLoss, bad);
         }
-        // Free this step's native buffers now instead of waiting for the garbage collector.
-        release(grads.values());
-        release(outs.values());
+        updater.applyUpdater(gradientRow, (int) optimizerStep, epoch);
+        flat.buffer().subi(gradient);
+        for (DropoutSite site : graph.dropoutSites()) {
+            ph.get(site.placeholder()).close();
+        }
         io.github.ple4j.model.graph.NativeMemory.afterPass();
         StepInfo info = new StepInfo(epoch, step, batchInEpoch, batchSize, loss, taskLoss);
         step++;
@@ -283,19 +363,21 @@ public final class Trainer {
         return result;
     }
 
-    private static void release(java.util.Collection<INDArray> arrays) {
-        for (INDArray a : arrays) {
-            if (a != null && a.closeable()) {
-                a.close();
-            }
-        }
-    }
-
     private Map<String, INDArray> snapshot() {
         Map<String, INDArray> m = new LinkedHashMap<>();
         for (String p : params) {
             m.put(p, sd.getVariable(p).getArr().dup());
         }
         return m;
+    }
+
+    /** Frees the buffers of the training pass. */
+    @Override
+    public void close() {
+        plan.close();
+        gradient.close();
+        if (updaterView != null) {
+            updaterView.close();
+        }
     }
 }

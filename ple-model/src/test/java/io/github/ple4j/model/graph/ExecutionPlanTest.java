@@ -1,0 +1,291 @@
+package io.github.ple4j.model.graph;
+
+import io.github.ple4j.model.config.ExtractionSpec;
+import io.github.ple4j.model.config.ModelDataType;
+import io.github.ple4j.model.config.PleConfig;
+import io.github.ple4j.model.config.Presets;
+import io.github.ple4j.model.config.TaskSpec;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.nd4j.autodiff.samediff.SDVariable;
+import org.nd4j.autodiff.samediff.SameDiff;
+import org.nd4j.autodiff.samediff.api.OutAndGrad;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.dataset.MultiDataSet;
+import org.nd4j.linalg.factory.Nd4j;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.BiFunction;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * {@link ExecutionPlan} against SameDiff's own session: the same outputs and gradients for every model variant
+ * and loss option, gradients that pass the central-difference check, each rewritten backward op against
+ * libnd4j's, buffer reuse across batch sizes, and its errors.
+ */
+class ExecutionPlanTest {
+
+    /** Loss outputs and the gradient variable of every parameter (what the trainer asks a plan for). */
+    private static List<String> trainingOutputs(PleGraph g) {
+        List<String> out = new ArrayList<>();
+        out.add(GraphSignature.TOTAL_LOSS);
+        out.addAll(g.signature().taskLossOutputs());
+        for (String p : g.parameterNames()) {
+            out.add(g.sameDiff().getVariable(p).getGradient().name());
+        }
+        return out;
+    }
+
+    private static ExecutionPlan trainingPlan(PleGraph g) {
+        GraphTestSupport.ensureGradFunction(g.sameDiff());
+        return new ExecutionPlan(g.sameDiff().getFunction("grad"), g.sameDiff(), trainingOutputs(g));
+    }
+
+    private static void assertClose(INDArray expected, INDArray actual, double tol, String what) {
+        assertArrayEquals(expected.shape(), actual.shape(), what + " shape");
+        double scale = Math.max(1.0, expected.amaxNumber().doubleValue());
+        double diff = expected.sub(actual).amaxNumber().doubleValue();
+        assertTrue(diff <= tol * scale, what + ": max difference " + diff + " > " + tol * scale);
+    }
+
+    /** Compares a plan's losses and gradients with SameDiff's calculateGradientsAndOutputs. */
+    private static void assertMatchesSameDiff(PleGraph g, ExecutionPlan plan, Map<String, INDArray> ph, double tol) {
+        SameDiff sd = g.sameDiff();
+        List<String> losses = new ArrayList<>();
+        losses.add(GraphSignature.TOTAL_LOSS);
+        losses.addAll(g.signature().taskLossOutputs());
+        OutAndGrad expected = sd.calculateGradientsAndOutputs(ph, losses, g.parameterNames());
+        Map<String, INDArray> actual = plan.run(ph);
+        for (String l : losses) {
+            assertClose(expected.getOutputs().get(l), actual.get(l), tol, l);
+        }
+        for (String p : g.parameterNames()) {
+            assertClose(expected.getGradients().get(p), actual.get(sd.getVariable(p).getGradient().name()), tol,
+                    "gradient of " + p);
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("io.github.ple4j.model.graph.GradientCheckTest#cases")
+    void planGradientsEqualSameDiffsAndPassTheFiniteDifferenceCheck(GradientCheckTest.Case c) {
+        PleGraph g = PleGraphBuilder.build(c.config());
+        GraphTestSupport.randomizeParameters(g, 3, 0.8);
+        Map<String, INDArray> ph = GradientCheckTest.placeholders(g, c);
+        try (ExecutionPlan plan = trainingPlan(g)) {
+            assertMatchesSameDiff(g, plan, ph, 1e-12);
+            Map<String, INDArray> out = plan.run(ph);
+            Map<String, INDArray> grads = new LinkedHashMap<>();
+            for (String p : g.parameterNames()) {
+                grads.put(p, out.get(g.sameDiff().getVariable(p).getGradient().name()).dup());
+            }
+            new FiniteDifference().check(g.sameDiff(), ph, GraphSignature.TOTAL_LOSS, g.parameterNames(), grads);
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("io.github.ple4j.model.graph.GradientCheckTest#cases")
+    void planForwardEqualsSameDiffOutput(GradientCheckTest.Case c) {
+        PleGraph g = PleGraphBuilder.build(c.config());
+        GraphTestSupport.randomizeParameters(g, 4, 0.8);
+        Map<String, INDArray> ph = GradientCheckTest.placeholders(g, c);
+        List<String> outs = new ArrayList<>(g.signature().predictionOutputs());
+        g.gates().forEach(gate -> outs.add(gate.output()));
+        Map<String, INDArray> expected = GraphTestSupport.outputs(g.sameDiff(), ph, outs.toArray(new String[0]));
+        try (ExecutionPlan plan = new ExecutionPlan(g.sameDiff(), outs)) {
+            Map<String, INDArray> actual = plan.run(ph);
+            for (String o : outs) {
+                assertClose(expected.get(o), actual.get(o), 1e-12, o);
+            }
+        }
+    }
+
+    /** ReLU (the default activation; the gradient check uses tanh) in the paddle-census and a rank-3 model. */
+    @Test
+    void reluModelsMatchSameDiffInDoubleAndFloat() {
+        for (ModelDataType dt : new ModelDataType[]{ModelDataType.DOUBLE, ModelDataType.FLOAT}) {
+            for (PleConfig base : List.of(Presets.paddleCensus(2, 12),
+                    PleConfig.builder().denseInputs(6).task(TaskSpec.binary("a", 4)).task(TaskSpec.regression("b", 3))
+                            .extraction(ExtractionSpec.ple(2, 2, 3, 5, 4)).build())) {
+                PleConfig cfg = base.withDataType(dt);
+                PleGraph g = PleGraphBuilder.build(cfg);
+                GraphTestSupport.randomizeParameters(g, 9, 0.5);
+                MultiDataSet data = GraphTestSupport.batch(cfg, 2, 33, true);
+                Map<String, INDArray> ph = new Feeds(g).batch(data, null);
+                try (ExecutionPlan plan = trainingPlan(g)) {
+                    assertMatchesSameDiff(g, plan, ph, dt == ModelDataType.DOUBLE ? 1e-12 : 1e-5);
+                }
+            }
+        }
+    }
+
+    @Test
+    void buffersFollowTheBatchSize() {
+        PleConfig cfg = Presets.paddleCensus(2, 8).withDataType(ModelDataType.DOUBLE);
+        PleGraph g = PleGraphBuilder.build(cfg);
+        GraphTestSupport.randomizeParameters(g, 5, 0.5);
+        Feeds feeds = new Feeds(g);
+        try (ExecutionPlan plan = trainingPlan(g)) {
+            for (int rows : new int[]{16, 5, 16, 1, 16}) {
+                Map<String, INDArray> ph = feeds.batch(GraphTestSupport.batch(cfg, rows, rows, true), null);
+                assertMatchesSameDiff(g, plan, ph, 1e-12);
+            }
+        }
+    }
+
+    @Test
+    void resultsAreReusedBuffersUntilTheNextRun() {
+        PleConfig cfg = Presets.paddleCensus(2, 8).withDataType(ModelDataType.DOUBLE);
+        PleGraph g = PleGraphBuilder.build(cfg);
+        Feeds feeds = new Feeds(g);
+        String pred = g.signature().predictionOutputs().get(0);
+        try (ExecutionPlan plan = new ExecutionPlan(g.sameDiff(), List.of(pred))) {
+            INDArray first = plan.run(feeds.features(Nd4j.rand(DataType.DOUBLE, 4, 8))).get(pred);
+            INDArray copy = first.dup();
+            INDArray second = plan.run(feeds.features(Nd4j.rand(DataType.DOUBLE, 4, 8))).get(pred);
+            assertSame(first, second, "same shape: the buffer is reused");
+            assertTrue(copy.sub(second).amaxNumber().doubleValue() > 0, "the old result was overwritten");
+            INDArray third = plan.run(feeds.features(Nd4j.rand(DataType.DOUBLE, 3, 8))).get(pred);
+            assertNotSame(second, third, "new shape: a new buffer");
+            assertEquals(3, third.size(0));
+            assertTrue(second.wasClosed(), "the old buffer is freed, not left to the garbage collector");
+        }
+    }
+
+    @Test
+    void theFirstLayersInputGradientIsNotComputed() {
+        PleConfig cfg = Presets.paddleCensus(2, 8);
+        PleGraph g = PleGraphBuilder.build(cfg);
+        GraphTestSupport.ensureGradFunction(g.sameDiff());
+        SameDiff grad = g.sameDiff().getFunction("grad");
+        try (ExecutionPlan plan = trainingPlan(g)) {
+            // Only ops the requested outputs depend on are planned; the input placeholder's gradient is not.
+            assertTrue(plan.size() < grad.getOps().size(), plan.size() + " of " + grad.getOps().size());
+            assertEquals(List.of(GraphSignature.DENSE), plan.placeholders().stream()
+                    .filter(p -> p.startsWith("input")).toList());
+        }
+    }
+
+    // ---- the rewritten backward ops, each against libnd4j's own op in a one-op graph ----
+
+    /**
+     * Builds loss = sum(op(x, y) * c) with x and y trainable, and checks the plan's dL/dx and dL/dy (and the
+     * loss) against SameDiff's. c makes every upstream gradient element distinct.
+     */
+    private static void checkOp(long[] xShape, long[] yShape, BiFunction<SameDiff, SDVariable[], SDVariable> op) {
+        for (DataType dt : new DataType[]{DataType.DOUBLE, DataType.FLOAT}) {
+            SameDiff sd = SameDiff.create();
+            SDVariable x = sd.var("x", Nd4j.rand(dt, xShape).subi(0.5));
+            SDVariable y = sd.var("y", Nd4j.rand(dt, yShape).subi(0.5));
+            SDVariable z = op.apply(sd, new SDVariable[]{x, y});
+            long[] zShape = sd.output(Map.of(), z.name()).get(z.name()).shape();
+            z.mul(sd.constant("c", Nd4j.rand(dt, zShape).addi(0.5))).sum().rename("loss");
+            sd.setLossVariables("loss");
+            GraphTestSupport.ensureGradFunction(sd);
+            Map<String, INDArray> expected = sd.calculateGradients(Map.of(), List.of("x", "y"));
+            double expectedLoss = sd.output(Map.of(), "loss").get("loss").getDouble(0);
+            try (ExecutionPlan plan = new ExecutionPlan(sd.getFunction("grad"), sd,
+                    List.of("loss", x.getGradient().name(), y.getGradient().name()))) {
+                Map<String, INDArray> actual = plan.run(Map.of());
+                double tol = dt == DataType.DOUBLE ? 1e-12 : 1e-5;
+                assertEquals(expectedLoss, actual.get("loss").getDouble(0), tol * Math.max(1, Math.abs(expectedLoss)));
+                assertClose(expected.get("x"), actual.get(x.getGradient().name()), tol, "dL/dx " + dt);
+                assertClose(expected.get("y"), actual.get(y.getGradient().name()), tol, "dL/dy " + dt);
+            }
+        }
+    }
+
+    @Test
+    void addGradientForEqualShapesRowBiasesAndOtherBroadcasts() {
+        checkOp(new long[]{5, 3}, new long[]{5, 3}, (sd, v) -> v[0].add(v[1]));
+        checkOp(new long[]{5, 3}, new long[]{1, 3}, (sd, v) -> v[0].add(v[1]));            // rank-2 bias
+        checkOp(new long[]{4, 5, 3}, new long[]{4, 1, 3}, (sd, v) -> v[0].add(v[1]));      // per-expert bias
+        checkOp(new long[]{5, 3}, new long[]{5, 1}, (sd, v) -> v[0].add(v[1]));            // column broadcast: libnd4j
+        checkOp(new long[]{5, 3}, new long[]{3}, (sd, v) -> v[0].add(v[1]));               // lower rank: libnd4j
+    }
+
+    @Test
+    void multiplyGradientForEqualShapesAndBroadcasts() {
+        checkOp(new long[]{5, 3}, new long[]{5, 3}, (sd, v) -> v[0].mul(v[1]));
+        checkOp(new long[]{6, 4, 3}, new long[]{6, 4, 1}, (sd, v) -> v[0].mul(v[1]));      // gate weights
+        checkOp(new long[]{6, 4, 3}, new long[]{1, 4, 1}, (sd, v) -> v[0].mul(v[1]));
+        checkOp(new long[]{5, 3}, new long[]{1, 1}, (sd, v) -> v[0].mul(v[1]));
+        checkOp(new long[]{5, 1}, new long[]{5, 3}, (sd, v) -> v[0].mul(v[1]));            // x broadcast: libnd4j
+    }
+
+    @Test
+    void reluGradientAtAndAroundTheThreshold() {
+        checkOp(new long[]{7, 4}, new long[]{7, 4}, (sd, v) -> sd.nn.relu(v[0], 0.0).add(v[1]));
+        checkOp(new long[]{7, 4}, new long[]{7, 4}, (sd, v) -> sd.nn.relu(v[0], 0.2).add(v[1]));
+        // exact zeros in the input: ReLU's derivative there is 0
+        SameDiff sd = SameDiff.create();
+        SDVariable x = sd.var("x", Nd4j.createFromArray(-1.0, 0.0, 2.0, 0.0, 3.0).reshape(1, 5));
+        sd.nn.relu(x, 0.0).mul(sd.constant(Nd4j.createFromArray(1.0, 2.0, 3.0, 4.0, 5.0).reshape(1, 5))).sum().rename("loss");
+        sd.setLossVariables("loss");
+        GraphTestSupport.ensureGradFunction(sd);
+        try (ExecutionPlan plan = new ExecutionPlan(sd.getFunction("grad"), sd, List.of(x.getGradient().name()))) {
+            assertArrayEquals(new double[]{0, 0, 3, 0, 5}, plan.run(Map.of()).get(x.getGradient().name()).toDoubleVector());
+        }
+    }
+
+    @Test
+    void matmulGradientWhenOnlyOneSideIsRead() {
+        for (DataType dt : new DataType[]{DataType.DOUBLE, DataType.FLOAT}) {
+            SameDiff sd = SameDiff.create();
+            SDVariable x = sd.placeHolder("x", dt, -1, 4);
+            SDVariable w = sd.var("w", Nd4j.rand(dt, 4, 3).subi(0.5));
+            SDVariable k = sd.constant("k", Nd4j.rand(dt, 3, 2).subi(0.5));
+            SDVariable h = sd.math.tanh(x.mmul(w)).mmul(k);     // dL/dx unread; dL/dk unread (constant)
+            h.mul(h).sum().rename("loss");
+            sd.setLossVariables("loss");
+            GraphTestSupport.ensureGradFunction(sd);
+            Map<String, INDArray> ph = Map.of("x", Nd4j.rand(dt, 6, 4));
+            INDArray expected = sd.calculateGradients(ph, List.of("w")).get("w").dup();
+            try (ExecutionPlan plan = new ExecutionPlan(sd.getFunction("grad"), sd, List.of(w.getGradient().name()))) {
+                assertClose(expected, plan.run(ph).get(w.getGradient().name()), dt == DataType.DOUBLE ? 1e-12 : 1e-5,
+                        "dL/dw " + dt);
+            }
+        }
+    }
+
+    // ---- errors ----
+
+    @Test
+    void errorsNameWhatIsMissing() {
+        PleGraph g = PleGraphBuilder.build(Presets.paddleCensus(2, 8));
+        IllegalArgumentException unknown = assertThrows(IllegalArgumentException.class,
+                () -> new ExecutionPlan(g.sameDiff(), List.of("no/such/output")));
+        assertEquals("the graph has no variable 'no/such/output' to compute", unknown.getMessage());
+        String pred = g.signature().predictionOutputs().get(0);
+        ExecutionPlan plan = new ExecutionPlan(g.sameDiff(), List.of(pred));
+        IllegalArgumentException missing = assertThrows(IllegalArgumentException.class, () -> plan.run(Map.of()));
+        assertEquals("no array was given for placeholder '" + GraphSignature.DENSE + "'", missing.getMessage());
+        plan.close();
+        plan.close();
+        IllegalStateException closed = assertThrows(IllegalStateException.class,
+                () -> plan.run(Map.of(GraphSignature.DENSE, Nd4j.rand(DataType.FLOAT, 2, 8))));
+        assertEquals("the execution plan is closed", closed.getMessage());
+    }
+
+    @Test
+    void aFailingOpIsNamedWithItsInputShapes() {
+        PleGraph g = PleGraphBuilder.build(Presets.paddleCensus(2, 8));
+        String pred = g.signature().predictionOutputs().get(0);
+        try (ExecutionPlan plan = new ExecutionPlan(g.sameDiff(), List.of(pred))) {
+            IllegalStateException e = assertThrows(IllegalStateException.class,
+                    () -> plan.run(Map.of(GraphSignature.DENSE, Nd4j.rand(DataType.FLOAT, 2, 5))));
+            assertTrue(e.getMessage().startsWith("op '"), e.getMessage());
+            assertTrue(e.getMessage().contains("[2, 5]"), e.getMessage());
+        }
+    }
+}
