@@ -22,6 +22,8 @@ public final class PleBench implements Runnable {
         if (System.getProperty("java.awt.headless") == null) {
             System.setProperty("java.awt.headless", "true");
         }
+        // The fastest native build this CPU runs, chosen before anything loads ND4J.
+        io.github.ple4j.model.NativeSelection.apply();
         int code = new CommandLine(new PleBench()).execute(args);
         System.exit(code);
     }

@@ -52,6 +52,8 @@ public final class PleCli implements Runnable {
     }
 
     public static void main(String[] args) {
+        // The fastest native build this CPU runs, chosen before anything loads ND4J.
+        io.github.ple4j.model.NativeSelection.apply();
         PrintWriter out = new PrintWriter(System.out, true);
         PrintWriter err = new PrintWriter(System.err, true);
         int code = run(args, out, err);

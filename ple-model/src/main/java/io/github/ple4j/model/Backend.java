@@ -52,8 +52,10 @@ public final class Backend {
         m.put("OMP_NUM_THREADS", String.valueOf(System.getenv("OMP_NUM_THREADS")));
         m.put("devices", String.valueOf(Nd4j.getAffinityManager().getNumberOfDevices()));
         m.put("platform", org.bytedeco.javacpp.Loader.getPlatform());
-        String jar = nativeJar(System.getProperty("java.class.path", ""));
+        String loaded = loadedNativeJar();
+        String jar = loaded.equals("?") ? nativeJar(System.getProperty("java.class.path", "")) : loaded;
         m.put("nativeJar", jar.equals("?") ? nativeJarOfLoadedLibrary() : jar);
+        m.put("nativeSelection", NativeSelection.apply());
         m.put("defaultDataType", String.valueOf(Nd4j.dataType()));
         m.put("nd4j", Versions.ND4J);
         m.put("java", System.getProperty("java.version"));
@@ -69,6 +71,24 @@ public final class Backend {
             String name = entry.substring(entry.lastIndexOf('/') + 1);
             if (name.matches("nd4j-(native|cuda-[0-9.]+)-[^-]+(-M[0-9.]+)?-[a-z0-9_-]+\\.jar")) {
                 return name;
+            }
+        }
+        return "?";
+    }
+
+    /**
+     * The jar JavaCPP extracted the loaded ND4J library from (its cache path names it), or "?". This is the
+     * build actually running, whichever variants are on the class path.
+     */
+    static String loadedNativeJar() {
+        for (Map.Entry<String, String> e : org.bytedeco.javacpp.Loader.getLoadedLibraries().entrySet()) {
+            if (e.getKey().startsWith("jnind4j") && e.getValue() != null) {
+                for (String part : e.getValue().split("[/\\\\]")) {
+                    String name = nativeJar(part);
+                    if (!name.equals("?")) {
+                        return name;
+                    }
+                }
             }
         }
         return "?";

@@ -47,6 +47,11 @@ import java.util.Map;
  * else. The model owns native memory (its SameDiff graph); close it when done.
  */
 public final class PleModel implements AutoCloseable {
+    static {
+        // Before ND4J loads its natives (when nothing touched ND4J yet): the fastest build this CPU can run.
+        NativeSelection.apply();
+    }
+
     private final PleGraph graph;
     private final Feeds feeds;
     private final Predictor predictor;

@@ -95,7 +95,7 @@ public final class ExecutionPlan implements AutoCloseable {
         this.arrays = arrays;
         Map<String, Variable> vars = sd.getVariables();
         Map<String, SameDiffOp> ops = sd.getOps();
-        // Which ops are needed, in dependency order (iterative depth-first search).
+        // Which ops are needed, in dependency order (depth-first from the outputs).
         List<String> order = new ArrayList<>();
         Set<String> done = new LinkedHashSet<>();
         Set<String> needed = new LinkedHashSet<>(outputs);
