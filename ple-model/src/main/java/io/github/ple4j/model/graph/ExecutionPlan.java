@@ -22,8 +22,12 @@ import org.nd4j.linalg.api.ops.impl.transforms.pairwise.arithmetic.MulOp;
 import org.nd4j.linalg.api.ops.impl.transforms.pairwise.arithmetic.bp.AddBpOp;
 import org.nd4j.linalg.api.ops.impl.transforms.pairwise.arithmetic.bp.MulBpOp;
 import org.nd4j.linalg.api.ops.impl.reduce.same.Sum;
+import org.nd4j.linalg.api.ops.impl.shape.ExpandDims;
+import org.nd4j.linalg.api.ops.impl.shape.Reshape;
+import org.nd4j.linalg.api.ops.impl.shape.Squeeze;
 import org.nd4j.linalg.api.ops.impl.transforms.same.Identity;
 import org.nd4j.linalg.api.shape.LongShapeDescriptor;
+import org.nd4j.linalg.api.shape.Shape;
 import org.nd4j.linalg.factory.Nd4j;
 
 import java.util.ArrayList;
@@ -69,6 +73,8 @@ public final class ExecutionPlan implements AutoCloseable {
     private final INDArray[] values;
     private final Set<String> plannedOps;
     private final Map<Integer, INDArray> bound = new LinkedHashMap<>();
+    private final Pool pool = new Pool();
+    private long[][] lastPlaceholderShapes;
     private boolean closed;
     private Map<String, long[]> profile;
 
@@ -132,6 +138,44 @@ public final class ExecutionPlan implements AutoCloseable {
         for (String opName : order) {
             steps.add(step(ops.get(opName).getOp()));
         }
+        planLifetimes();
+    }
+
+    /**
+     * For every op output, the last step that may read its buffer: directly, through an alias (identity,
+     * views, the pass-through gradients of additions), or the end of the run for requested outputs. Buffers
+     * whose last reader has run are handed to later ops of the same size ({@link Pool}).
+     */
+    private void planLifetimes() {
+        int end = steps.size();
+        int[] lastUse = new int[varNames.length];
+        Arrays.fill(lastUse, -1);
+        for (int k = 0; k < steps.size(); k++) {
+            for (int v : steps.get(k).in) {
+                lastUse[v] = Math.max(lastUse[v], k);
+            }
+        }
+        for (int v : outputIdx) {
+            lastUse[v] = end;
+        }
+        // Aliases: an output that may share its input's buffer keeps that buffer alive as long as itself.
+        for (int k = steps.size() - 1; k >= 0; k--) {
+            Step st = steps.get(k);
+            for (int[] alias : st.aliases()) {
+                lastUse[alias[1]] = Math.max(lastUse[alias[1]], lastUse[alias[0]]);
+            }
+        }
+        for (int k = 0; k < steps.size(); k++) {
+            Step st = steps.get(k);
+            st.index = k;
+            st.outEnd = new int[st.out.length];
+            for (int i = 0; i < st.out.length; i++) {
+                st.outEnd[i] = Math.max(k, lastUse[st.out[i]]);
+            }
+            if (st instanceof BufferedStep b) {
+                b.pool = pool;
+            }
+        }
     }
 
     private static void visit(String var, Map<String, Variable> vars, Map<String, SameDiffOp> ops, Set<String> done,
@@ -173,6 +217,9 @@ public final class ExecutionPlan implements AutoCloseable {
         DataType[] outTypes = Arrays.stream(out).map(n -> sd.getVariable(n).dataType()).toArray(DataType[]::new);
         if (df instanceof Identity) {
             return new IdentityStep(df, inIdx, outIdx);
+        }
+        if ((df instanceof Reshape || df instanceof Squeeze || df instanceof ExpandDims) && outIdx.length == 1) {
+            return new ViewStep(df, inIdx, outIdx, outTypes);
         }
         if (df instanceof MmulBp mb && inIdx.length == 3 && allZero(mb.iArgs())) {
             boolean dxRead = isRead(out[0]);
@@ -265,6 +312,13 @@ public final class ExecutionPlan implements AutoCloseable {
             }
             values[placeholderIdx[i]] = a;
         }
+        if (!samePlaceholderShapes()) {
+            // New input shapes (a new batch size): every buffer is planned afresh.
+            for (Step st : steps) {
+                st.reset();
+            }
+            pool.clear();
+        }
         for (int idx : fixedIdx) {
             INDArray a = arrays.hasVariable(varNames[idx]) ? arrays.getArrForVarName(varNames[idx]) : null;
             values[idx] = a != null ? a : sd.getArrForVarName(varNames[idx]);
@@ -303,6 +357,22 @@ public final class ExecutionPlan implements AutoCloseable {
         return result;
     }
 
+    private boolean samePlaceholderShapes() {
+        boolean same = lastPlaceholderShapes != null;
+        long[][] now = new long[placeholderIdx.length][];
+        for (int i = 0; i < placeholderIdx.length; i++) {
+            now[i] = values[placeholderIdx[i]].shape();
+            same = same && Arrays.equals(now[i], lastPlaceholderShapes[i]);
+        }
+        lastPlaceholderShapes = now;
+        return same;
+    }
+
+    /** Bytes of the buffers the plan's ops share (excluding buffers of single ops and pinned outputs). */
+    public long pooledBytes() {
+        return pool.bytes();
+    }
+
     /**
      * Starts (or restarts) timing every op: afterwards {@link #profile()} gives the time per op kind. Costs two
      * clock reads per op.
@@ -334,6 +404,7 @@ public final class ExecutionPlan implements AutoCloseable {
         for (Step s : steps) {
             s.close();
         }
+        pool.clear();
         Arrays.fill(values, null);
     }
 
@@ -405,12 +476,24 @@ public final class ExecutionPlan implements AutoCloseable {
             this.out = out;
         }
 
+        int index;
+        int[] outEnd;
+
         abstract void run(INDArray[] values);
+
+        /** Pairs {output var, input var} where the output may share the input's buffer. */
+        int[][] aliases() {
+            return new int[0][];
+        }
+
+        /** Forgets cached shapes and buffers (before buffers are planned afresh). */
+        void reset() {
+        }
 
         /** The op's name, marked when the plan runs its own kernel for it. */
         String kind() {
             return op.opName() + (this instanceof CustomStep || this instanceof LegacyStep || this instanceof IdentityStep
-                    ? "" : " (rewritten)");
+                    ? "" : this instanceof ViewStep ? " (view)" : " (rewritten)");
         }
 
         void close() {
@@ -433,6 +516,7 @@ public final class ExecutionPlan implements AutoCloseable {
         DataType[] lastInTypes;
         INDArray[] buffers;
         INDArray[] pinned;
+        Pool pool;
 
         BufferedStep(DifferentialFunction op, int[] in, int[] out, DataType[] outTypes) {
             super(op, in, out);
@@ -497,7 +581,7 @@ public final class ExecutionPlan implements AutoCloseable {
             if (buffers != null) {
                 for (int i = 0; i < buffers.length; i++) {
                     INDArray b = buffers[i];
-                    if (b != null && !isPinned(i, b) && b.closeable()) {
+                    if (b != null && !isPinned(i, b) && (pool == null || !pool.owns(b)) && b.closeable()) {
                         b.close();
                     }
                 }
@@ -524,7 +608,17 @@ public final class ExecutionPlan implements AutoCloseable {
             if (p != null && p.dataType() == type && Arrays.equals(p.shape(), shape)) {
                 return p;
             }
+            if (pool != null && outEnd != null) {
+                return pool.take(type, shape, index, outEnd[i]);
+            }
             return Nd4j.createUninitialized(type, shape);
+        }
+
+        @Override
+        void reset() {
+            freeBuffers();
+            lastInShapes = null;
+            lastInTypes = null;
         }
 
         @Override
@@ -617,6 +711,11 @@ public final class ExecutionPlan implements AutoCloseable {
         }
 
         @Override
+        int[][] aliases() {
+            return new int[][]{{out[0], in[0]}};
+        }
+
+        @Override
         void run(INDArray[] values) {
             values[out[0]] = values[in[0]];
         }
@@ -633,6 +732,93 @@ public final class ExecutionPlan implements AutoCloseable {
 
         void run(INDArray a, INDArray b, INDArray result) {
             ctx.in(0, a).in(1, b).out(0, result).exec(mmul);
+        }
+    }
+
+    /**
+     * Reshape, squeeze and expand_dims of a contiguous array: the output is a view of the input (libnd4j's ops
+     * copy). The view is made once per input array and reused while the plan feeds the same array.
+     */
+    private static final class ViewStep extends Step {
+        private final DynamicCustomOp custom;
+        private final Context ctx;
+        private final CustomStep fallback;
+        private final DataType outType;
+        private INDArray[] lastInputs;
+        private long[][] lastIntValues;
+        private INDArray view;
+
+        @Override
+        int[][] aliases() {
+            return new int[][]{{out[0], in[0]}};
+        }
+
+        @Override
+        void reset() {
+            view = null;
+            fallback.reset();
+        }
+
+        ViewStep(DifferentialFunction op, int[] in, int[] out, DataType[] outTypes) {
+            super(op, in, out);
+            this.custom = (DynamicCustomOp) op;
+            this.ctx = new Context(custom.iArgs(), custom.tArgs(), custom.bArgs(), custom.dArgs());
+            this.fallback = new CustomStep(op, in, out, outTypes);
+            this.outType = outTypes[0];
+        }
+
+        @Override
+        void run(INDArray[] values) {
+            if (view != null && sameAsLast(values)) {
+                values[out[0]] = view;
+                return;
+            }
+            view = null;
+            INDArray x = values[in[0]];
+            if (x.dataType() != outType || x.ordering() != 'c' || !Shape.hasDefaultStridesForShape(x) || x.isEmpty()) {
+                fallback.run(values);
+                return;
+            }
+            try {
+                for (int i = 0; i < in.length; i++) {
+                    ctx.in(i, values[in[i]]);
+                }
+                long[] shape = custom.calculateOutputShape(ctx.ctx).get(0).getShape();
+                INDArray v = x.reshape('c', shape);
+                if (v.data().addressPointer().address() != x.data().addressPointer().address() || v.length() != x.length()) {
+                    fallback.run(values);
+                    return;
+                }
+                view = v;
+            } catch (RuntimeException e) {
+                throw failure(e, values);
+            }
+            lastInputs = new INDArray[in.length];
+            lastIntValues = new long[in.length][];
+            for (int i = 0; i < in.length; i++) {
+                lastInputs[i] = values[in[i]];
+                lastIntValues[i] = intValues(values[in[i]]);
+            }
+            values[out[0]] = view;
+        }
+
+        private boolean sameAsLast(INDArray[] values) {
+            for (int i = 0; i < in.length; i++) {
+                if (values[in[i]] != lastInputs[i] || !Arrays.equals(intValues(values[in[i]]), lastIntValues[i])) {
+                    return false;
+                }
+            }
+            return true;
+        }
+
+        /** The values of a small integer input (a shape or axes), which decide the output shape. */
+        private static long[] intValues(INDArray a) {
+            return a.dataType().isIntType() && a.length() <= 16 ? a.toLongVector() : null;
+        }
+
+        @Override
+        void close() {
+            fallback.close();
         }
     }
 
@@ -687,6 +873,12 @@ public final class ExecutionPlan implements AutoCloseable {
             }
             values[out[0]] = buffers[0];
             values[out[1]] = buffers[1];
+        }
+
+        @Override
+        void reset() {
+            super.reset();
+            fallback.reset();
         }
 
         @Override
@@ -757,6 +949,11 @@ public final class ExecutionPlan implements AutoCloseable {
         }
 
         @Override
+        int[][] aliases() {
+            return new int[][]{{out[0], in[2]}, {out[1], in[2]}};
+        }
+
+        @Override
         void run(INDArray[] values) {
             INDArray x = values[in[0]];
             INDArray y = values[in[1]];
@@ -811,6 +1008,12 @@ public final class ExecutionPlan implements AutoCloseable {
                 return 0;
             }
             return 2;
+        }
+
+        @Override
+        void reset() {
+            super.reset();
+            fallback.reset();
         }
 
         @Override
@@ -913,12 +1116,86 @@ public final class ExecutionPlan implements AutoCloseable {
         }
 
         @Override
+        void reset() {
+            super.reset();
+            fallback.reset();
+        }
+
+        @Override
         void close() {
             super.close();
             fallback.close();
             if (product != null) {
                 product.close();
             }
+        }
+    }
+
+    /**
+     * Buffers shared by ops whose outputs are not alive at the same time. Ops take buffers in step order while a
+     * plan's buffers are being set up; a buffer is free for step k when every output it held was last read
+     * before k. The assignment is fixed until the input shapes change, so later runs reuse it as is.
+     */
+    private static final class Pool {
+        private final List<Entry> entries = new ArrayList<>();
+        private final java.util.IdentityHashMap<INDArray, Boolean> handedOut = new java.util.IdentityHashMap<>();
+
+        private static final class Entry {
+            final INDArray flat;
+            int busyUntil;
+
+            Entry(INDArray flat, int busyUntil) {
+                this.flat = flat;
+                this.busyUntil = busyUntil;
+            }
+        }
+
+        /** A buffer of the shape for an output written at step {@code from} and last read at step {@code until}. */
+        INDArray take(DataType type, long[] shape, int from, int until) {
+            long n = 1;
+            for (long d : shape) {
+                n *= d;
+            }
+            Entry best = null;
+            for (Entry e : entries) {
+                long cap = e.flat.length();
+                if (e.busyUntil < from && e.flat.dataType() == type && cap >= n && cap <= 2 * n + 64
+                        && (best == null || cap < best.flat.length())) {
+                    best = e;
+                }
+            }
+            if (best == null) {
+                best = new Entry(Nd4j.createUninitialized(type, Math.max(n, 1)), until);
+                entries.add(best);
+            } else {
+                best.busyUntil = until;
+            }
+            INDArray view = n == best.flat.length() ? best.flat.reshape('c', shape)
+                    : best.flat.get(org.nd4j.linalg.indexing.NDArrayIndex.interval(0, n)).reshape('c', shape);
+            handedOut.put(view, Boolean.TRUE);
+            return view;
+        }
+
+        boolean owns(INDArray a) {
+            return handedOut.containsKey(a);
+        }
+
+        long bytes() {
+            long b = 0;
+            for (Entry e : entries) {
+                b += e.flat.length() * e.flat.dataType().width();
+            }
+            return b;
+        }
+
+        void clear() {
+            for (Entry e : entries) {
+                if (e.flat.closeable()) {
+                    e.flat.close();
+                }
+            }
+            entries.clear();
+            handedOut.clear();
         }
     }
 }

@@ -258,6 +258,48 @@ class ExecutionPlanTest {
         }
     }
 
+    @Test
+    void reshapesAreViewsOfContiguousInputsAndCopiesOfOthers() {
+        SameDiff sd = SameDiff.create();
+        SDVariable x = sd.placeHolder("x", DataType.DOUBLE, 6, 4);
+        SDVariable r = sd.reshape("r", sd.expandDims(x, 0), 3, 8);
+        SDVariable s = sd.squeeze("s", sd.reshape(r, 1, 24), 0);
+        try (ExecutionPlan plan = new ExecutionPlan(sd, List.of("r", "s"))) {
+            INDArray contiguous = Nd4j.rand(DataType.DOUBLE, 6, 4);
+            Map<String, INDArray> out = plan.run(Map.of("x", contiguous));
+            assertEquals(contiguous.reshape(3, 8), out.get("r"));
+            assertEquals(contiguous.reshape(24), out.get("s"));
+            assertEquals(contiguous.data().addressPointer().address(), out.get("r").data().addressPointer().address(),
+                    "a view, not a copy");
+            INDArray transposed = Nd4j.rand(DataType.DOUBLE, 4, 6).transpose();       // 'f'-strided: copied
+            Map<String, INDArray> out2 = plan.run(Map.of("x", transposed));
+            assertEquals(transposed.dup('c').reshape(3, 8), out2.get("r"));
+            assertEquals(transposed.dup('c').reshape(24), out2.get("s"));
+        }
+    }
+
+    @Test
+    void opsWhoseOutputsAreNotAliveTogetherShareBuffers() {
+        SameDiff sd = SameDiff.create();
+        SDVariable x = sd.placeHolder("x", DataType.DOUBLE, -1, 3);
+        SDVariable h = x;
+        for (int i = 0; i < 4; i++) {
+            h = sd.math.tanh(h);
+        }
+        h.rename("out");
+        INDArray in = Nd4j.rand(DataType.DOUBLE, 5, 3);
+        INDArray expected = GraphTestSupport.outputs(sd, Map.of("x", in), "out").get("out");
+        try (ExecutionPlan plan = new ExecutionPlan(sd, List.of("out"))) {
+            assertEquals(expected, plan.run(Map.of("x", in)).get("out"));
+            // four outputs of 5 x 3 doubles, at most two alive at once
+            assertEquals(2 * 5 * 3 * 8, plan.pooledBytes());
+            assertEquals(expected, plan.run(Map.of("x", in)).get("out"));
+            INDArray other = Nd4j.rand(DataType.DOUBLE, 7, 3);
+            assertEquals(GraphTestSupport.outputs(sd, Map.of("x", other), "out").get("out"), plan.run(Map.of("x", other)).get("out"));
+            assertEquals(2 * 7 * 3 * 8, plan.pooledBytes(), "planned afresh for the new batch size");
+        }
+    }
+
     // ---- errors ----
 
     @Test
