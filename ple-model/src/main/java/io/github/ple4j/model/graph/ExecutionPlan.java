@@ -22,7 +22,9 @@ import org.nd4j.linalg.api.ops.impl.transforms.pairwise.arithmetic.MulOp;
 import org.nd4j.linalg.api.ops.impl.transforms.pairwise.arithmetic.bp.AddBpOp;
 import org.nd4j.linalg.api.ops.impl.transforms.pairwise.arithmetic.bp.MulBpOp;
 import org.nd4j.linalg.api.ops.impl.reduce.same.Sum;
+import org.nd4j.linalg.api.ops.impl.shape.Concat;
 import org.nd4j.linalg.api.ops.impl.shape.ExpandDims;
+import org.nd4j.linalg.api.ops.impl.shape.bp.ConcatBp;
 import org.nd4j.linalg.api.ops.impl.shape.Reshape;
 import org.nd4j.linalg.api.ops.impl.shape.Squeeze;
 import org.nd4j.linalg.api.ops.impl.transforms.same.Identity;
@@ -221,12 +223,16 @@ public final class ExecutionPlan implements AutoCloseable {
         if ((df instanceof Reshape || df instanceof Squeeze || df instanceof ExpandDims) && outIdx.length == 1) {
             return new ViewStep(df, inIdx, outIdx, outTypes);
         }
-        if (df instanceof MmulBp mb && inIdx.length == 3 && allZero(mb.iArgs())) {
-            boolean dxRead = isRead(out[0]);
-            boolean dyRead = isRead(out[1]);
-            if (!dxRead || !dyRead) {
-                return new MmulGradStep(df, inIdx, outIdx, outTypes, dxRead, dyRead);
-            }
+        if (df instanceof MmulBp mb && inIdx.length == 3 && mb.iArgs().length >= 2
+                && (mb.iArgs().length < 3 || mb.iArgs()[2] == 0)) {
+            return new MmulGradStep(df, inIdx, outIdx, outTypes, isRead(out[0]), isRead(out[1]),
+                    mb.iArgs()[0] != 0, mb.iArgs()[1] != 0);
+        }
+        if (df instanceof Concat c && c.iArgs().length == 1 && outIdx.length == 1) {
+            return new ConcatStep(df, inIdx, outIdx, outTypes, (int) c.iArgs()[0]);
+        }
+        if (df instanceof ConcatBp cb && cb.iArgs().length == 1 && inIdx.length == outIdx.length + 1) {
+            return new ConcatGradStep(df, inIdx, outIdx, outTypes, (int) cb.iArgs()[0]);
         }
         if (df instanceof ThresholdReluBp tr && tr.tArgs().length == 1) {
             return new ReluGradStep(df, inIdx, outIdx, outTypes, tr.tArgs()[0]);
@@ -254,15 +260,6 @@ public final class ExecutionPlan implements AutoCloseable {
         }
         List<String> consumers = sd.getVariables().get(var).getInputsForOp();
         return consumers != null && consumers.stream().anyMatch(plannedOps::contains);
-    }
-
-    private static boolean allZero(long[] a) {
-        for (long x : a) {
-            if (x != 0) {
-                return false;
-            }
-        }
-        return true;
     }
 
     /**
@@ -493,7 +490,7 @@ public final class ExecutionPlan implements AutoCloseable {
         /** The op's name, marked when the plan runs its own kernel for it. */
         String kind() {
             return op.opName() + (this instanceof CustomStep || this instanceof LegacyStep || this instanceof IdentityStep
-                    ? "" : this instanceof ViewStep ? " (view)" : " (rewritten)");
+                    ? "" : this instanceof ViewStep || this instanceof ConcatGradStep ? " (view)" : " (rewritten)");
         }
 
         void close() {
@@ -822,21 +819,212 @@ public final class ExecutionPlan implements AutoCloseable {
         }
     }
 
+    /** True when concatenating {@code arrays} along {@code axis} places each one in a contiguous block. */
+    private static boolean blockwise(INDArray[] arrays, int axis, DataType type) {
+        for (INDArray a : arrays) {
+            if (a.dataType() != type || a.ordering() != 'c' || !Shape.hasDefaultStridesForShape(a) || a.isEmpty()
+                    || a.rank() != arrays[0].rank()) {
+                return false;
+            }
+            for (int d = 0; d < axis; d++) {
+                if (a.size(d) != 1) {
+                    return false;
+                }
+            }
+        }
+        return true;
+    }
+
     /**
-     * {@code matmul_bp} of z = x y (no transposes) when only one of its gradients is read:
-     * dL/dy = x^T dL/dz, or dL/dx = dL/dz y^T, as one matrix multiply into a reused buffer.
+     * {@code concat} along a leading axis of contiguous arrays: each input is one block of the output, copied
+     * with an assign (libnd4j's concat of [n, B, h] tensors ran at a fifth of copy speed). Other cases use the
+     * op.
+     */
+    private static final class ConcatStep extends BufferedStep {
+        private final int axisArg;
+        private final CustomStep fallback;
+        private final DynamicCustomOp assign = DynamicCustomOp.builder("assign").build();
+        private Context[] copies = new Context[0];
+        private INDArray[] blocks;
+        private boolean fast;
+
+        ConcatStep(DifferentialFunction op, int[] in, int[] out, DataType[] outTypes, int axis) {
+            super(op, in, out, outTypes);
+            this.axisArg = axis;
+            this.fallback = new CustomStep(op, in, out, outTypes);
+        }
+
+        @Override
+        void run(INDArray[] values) {
+            INDArray[] xs = new INDArray[in.length];
+            for (int i = 0; i < in.length; i++) {
+                xs[i] = values[in[i]];
+            }
+            if (!sameInputs(values)) {
+                freeBuffers();
+                int rank = xs[0].rank();
+                int axis = axisArg < 0 ? axisArg + rank : axisArg;
+                fast = axis >= 0 && axis < rank && blockwise(xs, axis, outTypes[0]);
+                if (fast) {
+                    long[] shape = xs[0].shape().clone();
+                    shape[axis] = 0;
+                    for (INDArray x : xs) {
+                        shape[axis] += x.size(axis);
+                    }
+                    buffers = new INDArray[]{newBuffer(0, outTypes[0], shape)};
+                    INDArray flat = buffers[0].reshape(buffers[0].length());
+                    blocks = new INDArray[xs.length];
+                    long off = 0;
+                    for (int i = 0; i < xs.length; i++) {
+                        blocks[i] = flat.get(org.nd4j.linalg.indexing.NDArrayIndex.interval(off, off + xs[i].length()))
+                                .reshape('c', xs[i].shape());
+                        off += xs[i].length();
+                    }
+                    if (copies.length != xs.length) {
+                        copies = new Context[xs.length];
+                        for (int i = 0; i < xs.length; i++) {
+                            copies[i] = new Context(null, null, null, null);
+                        }
+                    }
+                } else {
+                    buffers = new INDArray[0];
+                }
+                remember(values);
+            }
+            if (!fast) {
+                fallback.run(values);
+                return;
+            }
+            try {
+                for (int i = 0; i < xs.length; i++) {
+                    copies[i].in(0, blocks[i]).in(1, xs[i]).out(0, blocks[i]).exec(assign);
+                }
+            } catch (RuntimeException e) {
+                throw failure(e, values);
+            }
+            values[out[0]] = buffers[0];
+        }
+
+        @Override
+        void reset() {
+            super.reset();
+            fallback.reset();
+        }
+
+        @Override
+        void close() {
+            super.close();
+            fallback.close();
+        }
+    }
+
+    /**
+     * {@code concat_bp} along a leading axis of a contiguous gradient: each input's gradient is a view of its
+     * block (no copy). Other cases use the op.
+     */
+    private static final class ConcatGradStep extends Step {
+        private final int axisArg;
+        private final CustomStep fallback;
+        private INDArray lastEps;
+        private INDArray[] views;
+
+        ConcatGradStep(DifferentialFunction op, int[] in, int[] out, DataType[] outTypes, int axis) {
+            super(op, in, out);
+            this.axisArg = axis;
+            this.fallback = new CustomStep(op, in, out, outTypes);
+        }
+
+        @Override
+        int[][] aliases() {
+            int[][] a = new int[out.length][];
+            for (int i = 0; i < out.length; i++) {
+                a[i] = new int[]{out[i], in[in.length - 1]};
+            }
+            return a;
+        }
+
+        @Override
+        void run(INDArray[] values) {
+            INDArray eps = values[in[in.length - 1]];
+            if (eps != lastEps || views == null || !sameShapes(values)) {
+                views = null;
+                lastEps = null;
+                INDArray[] xs = new INDArray[out.length];
+                for (int i = 0; i < out.length; i++) {
+                    xs[i] = values[in[i]];
+                }
+                int rank = eps.rank();
+                int axis = axisArg < 0 ? axisArg + rank : axisArg;
+                if (axis < 0 || axis >= rank || !blockwise(new INDArray[]{eps}, axis, eps.dataType())) {
+                    fallback.run(values);
+                    return;
+                }
+                INDArray flat = eps.reshape(eps.length());
+                INDArray[] v = new INDArray[out.length];
+                long off = 0;
+                for (int i = 0; i < out.length; i++) {
+                    v[i] = flat.get(org.nd4j.linalg.indexing.NDArrayIndex.interval(off, off + xs[i].length()))
+                            .reshape('c', xs[i].shape());
+                    off += xs[i].length();
+                }
+                if (off != eps.length()) {
+                    fallback.run(values);
+                    return;
+                }
+                views = v;
+                lastEps = eps;
+            }
+            for (int i = 0; i < out.length; i++) {
+                values[out[i]] = views[i];
+            }
+        }
+
+        private boolean sameShapes(INDArray[] values) {
+            for (int i = 0; i < out.length; i++) {
+                if (!Arrays.equals(values[in[i]].shape(), views[i].shape())) {
+                    return false;
+                }
+            }
+            return true;
+        }
+
+        @Override
+        void reset() {
+            views = null;
+            lastEps = null;
+            fallback.reset();
+        }
+
+        @Override
+        void close() {
+            fallback.close();
+        }
+    }
+
+    /**
+     * {@code matmul_bp} of z = op(x) op(y) (op: optional transposes; rank 2, or rank 3 batched): each gradient
+     * that is read is one matrix multiply into a reused buffer, and a gradient nobody reads (the features'
+     * gradient at the first layer) is not computed, where libnd4j's op always computes both.
+     * dL/dx = dz op(y)^T (or op(y) dz^T when x is transposed); dL/dy = op(x)^T dz (or dz^T op(x)).
      */
     private static final class MmulGradStep extends BufferedStep {
         private final boolean dxRead;
         private final boolean dyRead;
-        private final Product dyProduct = new Product(true, false);
-        private final Product dxProduct = new Product(false, true);
+        private final boolean tx;
+        private final boolean ty;
+        private final Product dxProduct;
+        private final Product dyProduct;
         private final CustomStep fallback;
 
-        MmulGradStep(DifferentialFunction op, int[] in, int[] out, DataType[] outTypes, boolean dxRead, boolean dyRead) {
+        MmulGradStep(DifferentialFunction op, int[] in, int[] out, DataType[] outTypes, boolean dxRead, boolean dyRead,
+                     boolean tx, boolean ty) {
             super(op, in, out, outTypes);
             this.dxRead = dxRead;
             this.dyRead = dyRead;
+            this.tx = tx;
+            this.ty = ty;
+            this.dxProduct = tx ? new Product(ty, true) : new Product(false, !ty);
+            this.dyProduct = ty ? new Product(true, tx) : new Product(!tx, false);
             this.fallback = new CustomStep(op, in, out, outTypes);
         }
 
@@ -845,8 +1033,10 @@ public final class ExecutionPlan implements AutoCloseable {
             INDArray x = values[in[0]];
             INDArray y = values[in[1]];
             INDArray dz = values[in[2]];
-            if (x.rank() != 2 || y.rank() != 2 || dz.rank() != 2 || x.dataType() != y.dataType()
-                    || x.dataType() != dz.dataType()) {
+            int r = x.rank();
+            if ((r != 2 && r != 3) || y.rank() != r || dz.rank() != r || x.dataType() != y.dataType()
+                    || x.dataType() != dz.dataType() || outTypes[0] != x.dataType() || outTypes[1] != x.dataType()
+                    || (r == 3 && (x.size(0) != y.size(0) || x.size(0) != dz.size(0)))) {
                 fallback.run(values);
                 return;
             }
@@ -862,11 +1052,19 @@ public final class ExecutionPlan implements AutoCloseable {
                 remember(values);
             }
             try {
-                if (dyRead) {
-                    dyProduct.run(x, dz, buffers[1]);
-                }
                 if (dxRead) {
-                    dxProduct.run(dz, y, buffers[0]);
+                    if (tx) {
+                        dxProduct.run(y, dz, buffers[0]);
+                    } else {
+                        dxProduct.run(dz, y, buffers[0]);
+                    }
+                }
+                if (dyRead) {
+                    if (ty) {
+                        dyProduct.run(dz, x, buffers[1]);
+                    } else {
+                        dyProduct.run(x, dz, buffers[1]);
+                    }
                 }
             } catch (RuntimeException e) {
                 throw failure(e, values);
@@ -933,8 +1131,8 @@ public final class ExecutionPlan implements AutoCloseable {
 
     /**
      * {@code add_bp} of z = x + y. dL/dx is dL/dz itself (no copy). When y is x's shape, so is dL/dy; when y
-     * is a bias broadcast over the rows (shape [..., 1, n] against [..., B, n]), dL/dy sums dL/dz over the rows
-     * as a matrix multiply by a row of ones (libnd4j's column reduction took 1.7 ms on [256, 3072], the
+     * is a bias broadcast over the rows (shape [..., 1, n] against [..., B, n]) or the columns ([..., n, 1]),
+     * dL/dy sums dL/dz over them as a matrix multiply by a row (column) of ones (libnd4j's column reduction took 1.7 ms on [256, 3072], the
      * multiply 0.02 ms). Other shapes use libnd4j's op.
      */
     private static final class AddGradStep extends BufferedStep {
@@ -966,11 +1164,16 @@ public final class ExecutionPlan implements AutoCloseable {
                 }
                 mode = mode(x, y, eps);
                 buffers = new INDArray[2];
-                if (mode == 2) {
+                if (mode == 2 || mode == 3) {
                     long[] os = eps.shape().clone();
                     int r = os.length;
-                    os[r - 1] = os[r - 2];
-                    os[r - 2] = 1;
+                    if (mode == 2) {            // a row of ones [.., 1, B] on the left
+                        os[r - 1] = os[r - 2];
+                        os[r - 2] = 1;
+                    } else {                    // a column of ones [.., B, 1] on the right
+                        os[r - 2] = os[r - 1];
+                        os[r - 1] = 1;
+                    }
                     ones = Nd4j.ones(eps.dataType(), os);
                     buffers[1] = newBuffer(1, outTypes[1], y.shape());
                 }
@@ -986,14 +1189,21 @@ public final class ExecutionPlan implements AutoCloseable {
                 return;
             }
             try {
-                rowSum.run(ones, eps, buffers[1]);
+                if (mode == 2) {
+                    rowSum.run(ones, eps, buffers[1]);
+                } else {
+                    rowSum.run(eps, ones, buffers[1]);
+                }
             } catch (RuntimeException e) {
                 throw failure(e, values);
             }
             values[out[1]] = buffers[1];
         }
 
-        /** 1: same shapes; 2: y is a row broadcast (rank 2 or 3); 0: anything else. */
+        /**
+         * 1: same shapes; 2: y is a row broadcast [.., 1, n]; 3: y is a column broadcast [.., n, 1] (rank 2 or 3);
+         * 0: anything else.
+         */
         private int mode(INDArray x, INDArray y, INDArray eps) {
             if (!Arrays.equals(x.shape(), eps.shape()) || x.dataType() != eps.dataType() || y.dataType() != eps.dataType()
                     || outTypes[0] != eps.dataType() || outTypes[1] != eps.dataType()) {
@@ -1003,11 +1213,16 @@ public final class ExecutionPlan implements AutoCloseable {
                 return 1;
             }
             int r = eps.rank();
-            if ((r != 2 && r != 3) || y.rank() != r || y.size(r - 2) != 1 || y.size(r - 1) != eps.size(r - 1)
-                    || (r == 3 && y.size(0) != eps.size(0)) || eps.size(r - 2) == 1) {
+            if ((r != 2 && r != 3) || y.rank() != r || (r == 3 && y.size(0) != eps.size(0))) {
                 return 0;
             }
-            return 2;
+            if (y.size(r - 2) == 1 && y.size(r - 1) == eps.size(r - 1) && eps.size(r - 2) > 1) {
+                return 2;
+            }
+            if (y.size(r - 1) == 1 && y.size(r - 2) == eps.size(r - 2) && eps.size(r - 1) > 1) {
+                return 3;
+            }
+            return 0;
         }
 
         @Override

@@ -29,9 +29,10 @@ import java.util.Map;
  *
  * <p>Experts of one group are computed as batched tensor ops: the first layer of every expert that reads
  * the same input is one matrix multiply ([B, in] x [in, E*h]); deeper layers are one rank-3 multiply
- * ([E, B, h] x [E, h, h']). Expert outputs are kept as [B, E, h], so a gate's mixture needs no transpose:
- * [B, n, h] times the weights [B, n, 1], summed over n. A gate over a single expert is the constant 1 and
- * is left out.
+ * (expert-major). Expert outputs keep the layout their computation produces ([B, E, h] for single-layer
+ * experts, [E, B, h] for deeper ones), so a gate's mixture needs no transposed copy: the stacked outputs times
+ * the gate weights broadcast over h, summed over the experts. A gate over a single expert is the constant 1
+ * and is left out.
  */
 public final class PleNetwork {
     /** Group name of the shared experts. */
@@ -200,7 +201,7 @@ public final class PleNetwork {
     /**
      * The experts of the given groups, all reading {@code input} [B, in], as one batched computation.
      *
-     * @return per group, its experts' outputs stacked as [B, experts, h]
+     * @return per group, its experts' outputs stacked as [B, experts, h] or [experts, B, h] ({@link #expertAxis()})
      */
     private Map<String, SDVariable> expertBank(String scope, int level, SDVariable input, int in,
                                                LinkedHashMap<String, Integer> groups) {
@@ -221,19 +222,33 @@ public final class PleNetwork {
         }
         int from = 0;
         for (Map.Entry<String, Integer> g : groups.entrySet()) {
-            out.put(g.getKey(), h.get(SDIndex.all(), SDIndex.interval(from, from + g.getValue()), SDIndex.all()));
+            SDIndex experts = SDIndex.interval(from, from + g.getValue());
+            out.put(g.getKey(), expertAxis() == 0 ? h.get(experts, SDIndex.all(), SDIndex.all())
+                    : h.get(SDIndex.all(), experts, SDIndex.all()));
             from += g.getValue();
         }
         return out;
     }
 
-    /** All experts as one computation: [B, in] x [in, E*h0], then rank-3 [E, B, h] x [E, h, h']; returns [B, E, h]. */
+    /**
+     * Where the expert index is in expert outputs: single-layer experts give [B, E, h] (axis 1), deeper ones
+     * [E, B, h] (axis 0); each is the layout its computation produces without a transposed copy (libnd4j's
+     * permute of these tensors cost up to a fifth of a forward pass).
+     */
+    private int expertAxis() {
+        return config.extraction().expertHidden().size() > 1 ? 0 : 1;
+    }
+
+    /**
+     * All experts as one computation. Single-layer experts: [B, in] x [in, E*h0] viewed as [B, E, h0]. Deeper
+     * experts run expert-major: [E*h0, B] = W0^T x^T (viewed as [E, h0, B]), middle layers
+     * [E, h', h]^T x [E, h, B], and the last layer [E, h, B]^T x [E, h, h'] = [E, B, h'].
+     */
     private SDVariable fusedExperts(String scope, SDVariable input, int in, List<String> expertPaths) {
         List<Integer> hidden = config.extraction().expertHidden();
         Activation act = config.extraction().activation();
         int e = expertPaths.size();
 
-        // Layer 0: [B, in] x [in, E*h0] -> [B, E*h0] -> [E, B, h0]
         int h0 = hidden.get(0);
         double[] w0 = new double[in * e * h0];
         for (int x = 0; x < e; x++) {
@@ -242,16 +257,19 @@ public final class PleNetwork {
                 System.arraycopy(block, r * h0, w0, r * e * h0 + x * h0, h0);
             }
         }
-        SDVariable z = input.mmul(params.weight(scope + "/layer0/W", w0, in, (long) e * h0))
-                .add(params.bias(scope + "/layer0/b", 1, (long) e * h0));
-        SDVariable h = dropout(scope + "/layer0", activate(z, act), -1, (long) e * h0);
-        h = sd.reshape(h, -1, e, h0);
+        SDVariable weight0 = params.weight(scope + "/layer0/W", w0, in, (long) e * h0);
+        SDVariable bias0 = params.bias(scope + "/layer0/b", 1, (long) e * h0);
         if (hidden.size() == 1) {
-            return h;
+            // [B, in] x [in, E*h0] -> [B, E*h0] -> [B, E, h0]
+            SDVariable z = input.mmul(weight0).add(bias0);
+            SDVariable h = dropout(scope + "/layer0", activate(z, act), -1, (long) e * h0);
+            return sd.reshape(h, -1, e, h0);
         }
-        h = sd.permute(h, 1, 0, 2);
+        // [in, E*h0]^T x [B, in]^T -> [E*h0, B] -> [E, h0, B]
+        SDVariable z = sd.mmul(weight0, input, true, true, false).add(sd.reshape(bias0, (long) e * h0, 1));
+        SDVariable h = dropout(scope + "/layer0", activate(z, act), (long) e * h0, -1);
+        h = sd.reshape(h, e, h0, -1);
 
-        // Layers 1..: [E, B, h_{j-1}] x [E, h_{j-1}, h_j] -> [E, B, h_j]
         for (int j = 1; j < hidden.size(); j++) {
             int a = hidden.get(j - 1);
             int b = hidden.get(j);
@@ -259,14 +277,22 @@ public final class PleNetwork {
             for (int x = 0; x < e; x++) {
                 System.arraycopy(params.init().glorot(expertPaths.get(x) + "/layer" + j + "/W", a, b), 0, wj, x * a * b, a * b);
             }
-            SDVariable zj = sd.mmul(h, params.weight(scope + "/layer" + j + "/W", wj, e, a, b))
-                    .add(params.bias(scope + "/layer" + j + "/b", e, 1, b));
-            h = dropout(scope + "/layer" + j, activate(zj, act), e, -1, b);
+            SDVariable w = params.weight(scope + "/layer" + j + "/W", wj, e, a, b);
+            SDVariable bias = params.bias(scope + "/layer" + j + "/b", e, 1, b);
+            if (j < hidden.size() - 1) {
+                // [E, a, b]^T x [E, a, B] -> [E, b, B]
+                SDVariable zj = sd.mmul(w, h, true, false, false).add(sd.reshape(bias, e, b, 1));
+                h = dropout(scope + "/layer" + j, activate(zj, act), e, b, -1);
+            } else {
+                // [E, a, B]^T x [E, a, b] -> [E, B, b]
+                SDVariable zj = sd.mmul(h, w, true, false, false).add(bias);
+                h = dropout(scope + "/layer" + j, activate(zj, act), e, -1, b);
+            }
         }
-        return sd.permute(h, 1, 0, 2);
+        return h;
     }
 
-    /** One small MLP per expert (parameters named by the expert's path), stacked to [B, E, h]. */
+    /** One small MLP per expert (parameters named by the expert's path), stacked along {@link #expertAxis()}. */
     private SDVariable separateExperts(SDVariable input, int in, List<String> expertPaths) {
         List<Integer> hidden = config.extraction().expertHidden();
         Activation act = config.extraction().activation();
@@ -284,7 +310,7 @@ public final class PleNetwork {
             }
             outs[x] = h;
         }
-        return sd.stack(1, outs);
+        return sd.stack(expertAxis(), outs);
     }
 
     /**
@@ -301,10 +327,10 @@ public final class PleNetwork {
             }
         });
         SDVariable stacked = groups.size() == 1 ? groups.values().iterator().next()
-                : sd.concat(1, groups.values().toArray(new SDVariable[0]));     // [B, n, h]
+                : sd.concat(expertAxis(), groups.values().toArray(new SDVariable[0]));  // [B, n, h] or [n, B, h]
         int n = labels.size();
         if (n == 1) {
-            return sd.squeeze(stacked, 1);
+            return sd.squeeze(stacked, expertAxis());
         }
         String path = "level" + level + "/gate/" + owner;
         SDVariable logits = gateInput.mmul(params.weight(path + "/W", params.init().glorot(path + "/W", in, n), in, n));
@@ -315,7 +341,9 @@ public final class PleNetwork {
         gates.add(new GateInfo(outputName, level, owner, labels));
         // [B, n, h] * [B, n, 1], summed over the experts. (A batched [B, 1, n] x [B, n, h] multiply was
         // measured 2-3x slower: B tiny matrix products.)
-        return stacked.mul(sd.expandDims(g, 2)).sum(1);                            // [B, h]
+        SDVariable weights = expertAxis() == 0 ? sd.expandDims(sd.permute(g, 1, 0), 2)   // [n, B, 1]
+                : sd.expandDims(g, 2);                                                   // [B, n, 1]
+        return stacked.mul(weights).sum(expertAxis());                                   // [B, h]
     }
 
     private long count(String group) {

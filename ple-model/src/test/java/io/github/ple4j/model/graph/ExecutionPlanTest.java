@@ -210,7 +210,9 @@ class ExecutionPlanTest {
         checkOp(new long[]{5, 3}, new long[]{5, 3}, (sd, v) -> v[0].add(v[1]));
         checkOp(new long[]{5, 3}, new long[]{1, 3}, (sd, v) -> v[0].add(v[1]));            // rank-2 bias
         checkOp(new long[]{4, 5, 3}, new long[]{4, 1, 3}, (sd, v) -> v[0].add(v[1]));      // per-expert bias
-        checkOp(new long[]{5, 3}, new long[]{5, 1}, (sd, v) -> v[0].add(v[1]));            // column broadcast: libnd4j
+        checkOp(new long[]{5, 3}, new long[]{5, 1}, (sd, v) -> v[0].add(v[1]));            // column bias
+        checkOp(new long[]{4, 5, 3}, new long[]{4, 5, 1}, (sd, v) -> v[0].add(v[1]));      // per-expert column bias
+        checkOp(new long[]{4, 5, 3}, new long[]{1, 5, 3}, (sd, v) -> v[0].add(v[1]));      // leading broadcast: libnd4j
         checkOp(new long[]{5, 3}, new long[]{3}, (sd, v) -> v[0].add(v[1]));               // lower rank: libnd4j
     }
 
@@ -298,6 +300,26 @@ class ExecutionPlanTest {
             assertEquals(GraphTestSupport.outputs(sd, Map.of("x", other), "out").get("out"), plan.run(Map.of("x", other)).get("out"));
             assertEquals(2 * 7 * 3 * 8, plan.pooledBytes(), "planned afresh for the new batch size");
         }
+    }
+
+    @Test
+    void matmulGradientWithTransposesAndBatches() {
+        checkOp(new long[]{4, 5}, new long[]{4, 3}, (sd, v) -> sd.mmul(v[0], v[1], true, false, false));
+        checkOp(new long[]{5, 4}, new long[]{3, 4}, (sd, v) -> sd.mmul(v[0], v[1], false, true, false));
+        checkOp(new long[]{4, 5}, new long[]{3, 4}, (sd, v) -> sd.mmul(v[0], v[1], true, true, false));
+        checkOp(new long[]{5, 4}, new long[]{4, 3}, (sd, v) -> sd.mmul(v[0], v[1]));
+        checkOp(new long[]{2, 5, 4}, new long[]{2, 4, 3}, (sd, v) -> sd.mmul(v[0], v[1]));
+        checkOp(new long[]{2, 4, 5}, new long[]{2, 4, 3}, (sd, v) -> sd.mmul(v[0], v[1], true, false, false));
+        checkOp(new long[]{2, 5, 4}, new long[]{2, 3, 4}, (sd, v) -> sd.mmul(v[0], v[1], false, true, false));
+    }
+
+    @Test
+    void concatenationAndItsGradientAlongLeadingAndInnerAxes() {
+        checkOp(new long[]{2, 5, 3}, new long[]{3, 5, 3}, (sd, v) -> sd.concat(0, v[0], v[1]));   // blocks
+        checkOp(new long[]{5, 3}, new long[]{2, 3}, (sd, v) -> sd.concat(0, v[0], v[1]));
+        checkOp(new long[]{5, 2, 3}, new long[]{5, 4, 3}, (sd, v) -> sd.concat(1, v[0], v[1]));   // interleaved: libnd4j
+        checkOp(new long[]{1, 2, 3}, new long[]{1, 4, 3}, (sd, v) -> sd.concat(1, v[0], v[1]));   // blocks after a 1
+        checkOp(new long[]{5, 2}, new long[]{5, 3}, (sd, v) -> sd.concat(-1, v[0], v[1]));
     }
 
     // ---- errors ----
