@@ -20,9 +20,11 @@ import java.util.Set;
  * {@value #EXTENSION_PROPERTY}. Measured on an AVX-512 machine: training 1.2-1.4x faster than the generic
  * build (oneDNN matrix multiplies, vectorised optimiser kernels).
  *
- * <p>It changes nothing when the user set {@value #EXTENSION_PROPERTY} (even to empty, the generic build),
- * when {@value #PROPERTY} is {@code generic}, when the build is not on the class path, or when ND4J has
- * already loaded its natives (so call {@link #apply()} first thing in {@code main}). Not for CUDA.
+ * <p>Otherwise it pins the generic build (property set to empty): left unset, JavaCPP itself loads the first
+ * variant on the class path, even one the CPU cannot run. It changes nothing when the user set
+ * {@value #EXTENSION_PROPERTY} (empty means generic), and has no effect once ND4J has loaded its natives (so
+ * call {@link #apply()} first thing in {@code main}; {@code PleModel} calls it when its class loads).
+ * {@value #PROPERTY}{@code =generic} pins the generic build. Not for CUDA.
  */
 public final class NativeSelection {
     /** JavaCPP's system property naming the native build variant ("" for generic, "-onednn-avx512", ...). */
@@ -74,10 +76,10 @@ public final class NativeSelection {
             throw new IllegalArgumentException(PROPERTY + " must be 'auto' or 'generic' but was '" + mode + "'");
         }
         if (mode.equals("generic")) {
-            return "natives: generic (" + PROPERTY + "=generic)";
+            return generic("natives: generic (" + PROPERTY + "=generic)");
         }
         if (!os.toLowerCase(Locale.ROOT).startsWith("linux") || !(arch.equals("amd64") || arch.equals("x86_64"))) {
-            return "natives: generic (no CPU-specific builds for " + os + "/" + arch + ")";
+            return generic("natives: generic (no CPU-specific builds for " + os + "/" + arch + ")");
         }
         for (Variant v : VARIANTS) {
             if (flags.containsAll(Arrays.asList(v.flags())) && available.test(v.extension())) {
@@ -85,7 +87,16 @@ public final class NativeSelection {
                 return "natives: linux-x86_64" + v.extension() + " (chosen for this CPU)";
             }
         }
-        return "natives: generic (no CPU-specific build on the class path that this CPU supports)";
+        return generic("natives: generic (no CPU-specific build on the class path that this CPU supports)");
+    }
+
+    /**
+     * Pins the generic build. Left unset, JavaCPP loads the first variant it finds on the class path, whether
+     * or not the CPU can run it (measured: with the oneDNN AVX2 jar present it loaded that one).
+     */
+    private static String generic(String reason) {
+        System.setProperty(EXTENSION_PROPERTY, "");
+        return reason;
     }
 
     private static boolean onClassPath(String extension) {
