@@ -24,13 +24,17 @@ fi
 # rapaio's RJK_CLASSPATH separates entries with ';' and expands globs.
 cp="$root/ple-bench/target/ple-bench.jar;$root/ple-bench/target/lib/*.jar"
 
+# The native build for this CPU, fixed on the kernel's command line: a notebook may touch ND4J before any
+# PLE4J class runs NativeSelection, and unpinned JavaCPP loads whichever variant it finds first.
+natives="$(java -cp "$root/ple-bench/target/ple-bench.jar:$root/ple-bench/target/lib/*" io.github.ple4j.model.NativeSelection)"
+
 # 2. The kernel jar from Maven Central, and a project-local kernel spec.
 if [ ! -f "$kernel_jar" ]; then
   mvn -B -q -ntp dependency:get -Dartifact=io.github.padreati:rapaio-jupyter-kernel:$kernel_version
 fi
 cat > "$target/jupyter/kernels/ple4j-java/kernel.json" <<JSON
 {
-  "argv": ["java", "-Xmx4g", "-jar", "$kernel_jar", "{connection_file}"],
+  "argv": ["java", "-Xmx4g", "-Dorg.bytedeco.javacpp.platform.extension=$natives", "-jar", "$kernel_jar", "{connection_file}"],
   "display_name": "Java (PLE4J, rapaio $kernel_version)",
   "language": "java",
   "interrupt_mode": "message",

@@ -1,5 +1,6 @@
 package io.github.ple4j.cli;
 
+import io.github.ple4j.model.NativeSelection;
 import io.github.ple4j.model.PleModel;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -144,7 +145,10 @@ class ResumeTest {
 
     private Process startTraining(Path job, Path train, Path out) throws IOException {
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx512m", "-cp", System.getProperty("java.class.path"), PleCli.class.getName(),
+                "-Xmx512m",
+                // the native build of this JVM: bit-identical results need the same kernels
+                "-D" + NativeSelection.EXTENSION_PROPERTY + "=" + System.getProperty(NativeSelection.EXTENSION_PROPERTY, ""),
+                "-cp", System.getProperty("java.class.path"), PleCli.class.getName(),
                 "train", "--config", job.toString(), "--train", train.toString(), "--out", out.toString(),
                 "--checkpoint-every-steps", "10", "--quiet"));
         return new ProcessBuilder(cmd).redirectErrorStream(true)

@@ -66,6 +66,18 @@ public final class NativeSelection {
         return decision;
     }
 
+    /**
+     * Prints the chosen value of {@value #EXTENSION_PROPERTY} (empty for the generic build), for scripts that
+     * start a JVM where ND4J may load before any PLE4J class, such as a notebook kernel:
+     * {@code java -D...extension=$(java -cp <class path> io.github.ple4j.model.NativeSelection) ...}.
+     * Loads no ND4J class.
+     */
+    public static void main(String[] args) {
+        String reason = apply();
+        System.err.println(reason);
+        System.out.println(System.getProperty(EXTENSION_PROPERTY, ""));
+    }
+
     /** The decision logic, separated from the machine for tests; sets the property when it picks a variant. */
     static String choose(String userExtension, String mode, String os, String arch, Set<String> flags,
                          java.util.function.Predicate<String> available) {

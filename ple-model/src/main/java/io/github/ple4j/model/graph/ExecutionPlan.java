@@ -1430,6 +1430,8 @@ public final class ExecutionPlan implements AutoCloseable {
      * before k. The assignment is fixed until the input shapes change, so later runs reuse it as is.
      */
     private static final class Pool {
+        /** Test switch: fill every buffer with NaN when handed out, to expose ops that read before writing. */
+        static final boolean POISON = Boolean.getBoolean("ple4j.plan.poison");
         private final List<Entry> entries = new ArrayList<>();
         private final java.util.IdentityHashMap<INDArray, Boolean> handedOut = new java.util.IdentityHashMap<>();
 
@@ -1462,6 +1464,9 @@ public final class ExecutionPlan implements AutoCloseable {
                 entries.add(best);
             } else {
                 best.busyUntil = until;
+            }
+            if (POISON && type.isFPType()) {
+                best.flat.assign(Double.NaN);
             }
             INDArray view = n == best.flat.length() ? best.flat.reshape('c', shape)
                     : best.flat.get(org.nd4j.linalg.indexing.NDArrayIndex.interval(0, n)).reshape('c', shape);
