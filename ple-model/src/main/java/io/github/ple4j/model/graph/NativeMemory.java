@@ -3,13 +3,14 @@ package io.github.ple4j.model.graph;
 import org.bytedeco.javacpp.Pointer;
 
 /**
- * Keeps the off-heap memory of training and inference bounded. SameDiff 1.0.0-M2.1 leaves most per-pass
- * arrays to the garbage collector (its gradient path disables the array cache, and ND4J's CPU buffers are
- * not counted by JavaCPP's allocation limits), while the Java heap barely grows, so collections are rare
- * and a long run's resident memory climbed to 10+ GiB on the large benchmark config. After each pass this
- * checks the process's resident size and asks for a collection when it has grown by more than the headroom
- * since the last collection. The check reads {@code /proc/self/statm}-level counters (microseconds); the
- * collections are rare.
+ * A guard on the off-heap memory of training and inference. ND4J frees an array's native memory when the Java
+ * object is garbage-collected, and ND4J's CPU buffers are not counted by JavaCPP's allocation limits, while the
+ * Java heap barely grows, so collections can be rare. With SameDiff's own session (which allocates every
+ * output afresh) a long run's resident memory climbed to 10+ GiB on the large benchmark config; the
+ * {@link ExecutionPlan} now owns and reuses its buffers, so what is left per pass is a few small arrays and
+ * this guard seldom acts. After each pass it checks the process's resident size and asks for a collection
+ * when it has grown by more than the headroom since the last collection. The check reads
+ * {@code /proc/self/statm}-level counters (microseconds).
  *
  * <p>Headroom: system property {@value #HEADROOM_PROPERTY} in MiB (default 512); 0 disables the guard.
  */
