@@ -15,6 +15,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.function.Consumer;
@@ -60,6 +61,10 @@ public final class ThroughputCommand implements Callable<Integer> {
     @Option(names = "--max-rss-mb", defaultValue = "8192",
             description = "Stop with an error when the process's resident memory exceeds this. Default: ${DEFAULT-VALUE}")
     long maxRssMb;
+    @Option(names = "--profile", description = "After the timed runs of each config and batch size, time every op of "
+            + "one more run per phase and report the op kinds that took longest (JSON and Markdown)")
+    boolean profile;
+
     @Mixin
     ReportOptions report;
 
@@ -116,6 +121,7 @@ public final class ThroughputCommand implements Callable<Integer> {
         System.out.println(md.get(md.size() - 1));
 
         ArrayNode results = json.putArray("results");
+        List<String> profileLines = new ArrayList<>();
         for (int c = 0; c < resolved.size(); c++) {
             PleConfig cfg = resolved.get(c);
             FlopCount flops = FlopCount.of(cfg);
@@ -136,10 +142,21 @@ public final class ThroughputCommand implements Callable<Integer> {
                 PhaseResult train;
                 PhaseResult infer;
                 long params;
+                Map<String, Map<String, long[]>> ops = null;
                 try (PleModel model = PleModel.create(cfg)) {
                     params = model.numParams();
                     train = measure(b, data, model::fitBatch);
                     infer = measure(b, data, d -> model.predict(d.getFeatures()));
+                    if (profile) {
+                        model.startProfiling();
+                        for (int s = 0; s < train.stepsPerRun(); s++) {
+                            model.fitBatch(data.get(s % data.size()));
+                        }
+                        for (int s = 0; s < infer.stepsPerRun(); s++) {
+                            model.predict(data.get(s % data.size()).getFeatures());
+                        }
+                        ops = model.profile();
+                    }
                 }
                 r.put("params", params);
                 ObjectNode row = perBatch.addObject();
@@ -155,7 +172,18 @@ public final class ThroughputCommand implements Callable<Integer> {
                         range(is), is.median() * flops.forward() / 1e9, heap / 1048576.0, rss / 1048576.0);
                 md.add(line);
                 System.out.println(line);
+                if (ops != null) {
+                    ObjectNode op = row.putObject("opProfile");
+                    opProfile(op.putArray("train"), ops.get("train"), train.stepsPerRun(),
+                            "op profile " + configs.get(c) + " batch " + b + " train", profileLines);
+                    opProfile(op.putArray("infer"), ops.get("predict"), infer.stepsPerRun(),
+                            "op profile " + configs.get(c) + " batch " + b + " infer", profileLines);
+                }
             }
+        }
+        if (!profileLines.isEmpty()) {
+            md.add("");
+            md.addAll(profileLines);
         }
         md.add("");
         md.add("Peak heap: sum of the JVM heap pools' peaks; peak RSS: VmHWM of the process (reset per phase where"
@@ -164,6 +192,33 @@ public final class ThroughputCommand implements Callable<Integer> {
         List<Path> files = report.write("throughput", json, md);
         System.out.println("wrote " + files.get(0) + " and " + files.get(1));
         return 0;
+    }
+
+    /** The op kinds of one profiled pass, longest first: JSON rows, and the top ten as a Markdown table and on stdout. */
+    private static void opProfile(ArrayNode out, Map<String, long[]> ops, int steps, String title, List<String> md) {
+        long total = ops.values().stream().mapToLong(v -> v[0]).sum();
+        md.add("### " + title + " (ms per step, share of op time)");
+        md.add("");
+        md.add("| op | ms/step | share | ops/step |");
+        md.add("| --- | ---: | ---: | ---: |");
+        System.out.println(title + ":");
+        int shown = 0;
+        for (Map.Entry<String, long[]> e : ops.entrySet()) {
+            double ms = e.getValue()[0] / 1e6 / steps;
+            double share = total == 0 ? 0 : (double) e.getValue()[0] / total;
+            ObjectNode o = out.addObject();
+            o.put("op", e.getKey());
+            o.put("msPerStep", ms);
+            o.put("share", share);
+            o.put("opsPerStep", (double) e.getValue()[1] / steps);
+            if (shown++ < 10) {
+                String l = String.format(Locale.ROOT, "| %s | %.3f | %.1f%% | %.0f |", e.getKey(), ms, 100 * share,
+                        (double) e.getValue()[1] / steps);
+                md.add(l);
+                System.out.println("  " + l);
+            }
+        }
+        md.add("");
     }
 
     private void validate() {

@@ -76,6 +76,37 @@ class ThroughputCommandTest {
     }
 
     @Test
+    void profileReportsTheOpsOfOneMoreRunPerPhase() throws IOException {
+        int code = new CommandLine(new ThroughputCommand()).execute("--config", "tiny", "--batch", "8",
+                "--warmup", "1", "--runs", "1", "--steps", "3", "--threads", "1", "--profile", "--out", dir.toString());
+        assertEquals(0, code);
+        JsonNode b = ConfigJson.mapper().readTree(dir.resolve("throughput.json").toFile())
+                .get("results").get(0).get("batches").get(0);
+        for (String phase : List.of("train", "infer")) {
+            JsonNode ops = b.get("opProfile").get(phase);
+            assertTrue(ops.size() > 3, phase);
+            double share = 0;
+            double previous = Double.MAX_VALUE;
+            for (JsonNode o : ops) {
+                share += o.get("share").asDouble();
+                assertTrue(o.get("msPerStep").asDouble() <= previous, "longest first");
+                previous = o.get("msPerStep").asDouble();
+            }
+            assertEquals(1.0, share, 1e-9, phase);
+        }
+        // tiny (2 levels, 1 expert per task, 2 shared, towers [3]): level 0 one bank and three gates; level 1 a bank
+        // per task and a shared one, and two task gates; per task a tower layer and a head: 4 + 5 + 4
+        JsonNode matmul = null;
+        for (JsonNode o : b.get("opProfile").get("infer")) {
+            if (o.get("op").asText().startsWith("matmul")) {
+                matmul = o;
+            }
+        }
+        assertEquals(13.0, matmul.get("opsPerStep").asDouble(), 1e-9);
+        assertTrue(Files.readString(dir.resolve("throughput.md")).contains("### op profile tiny batch 8 train"));
+    }
+
+    @Test
     void rejectsUnknownConfig() {
         CommandLine cl = new CommandLine(new ThroughputCommand());
         cl.setErr(new java.io.PrintWriter(java.io.Writer.nullWriter()));

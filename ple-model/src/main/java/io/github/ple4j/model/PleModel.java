@@ -328,6 +328,29 @@ public final class PleModel implements AutoCloseable {
         }
     }
 
+    /**
+     * Starts timing every op of the training step ({@link #fitBatch} and friends) and of {@link #predict}; each
+     * op then costs two clock reads more. {@link #profile()} gives the totals. For finding where time goes.
+     */
+    public void startProfiling() {
+        open();
+        trainer().startProfiling();
+        predictor.startProfiling();
+    }
+
+    /**
+     * Time per op kind since {@link #startProfiling()}: "train" and "predict" each map an op name (marked
+     * "(rewritten)" or "(view)" where the execution plan runs its own kernel) to {total nanoseconds,
+     * executions}, longest first.
+     */
+    public Map<String, Map<String, long[]>> profile() {
+        open();
+        Map<String, Map<String, long[]>> m = new LinkedHashMap<>();
+        m.put("train", trainer == null ? Map.of() : trainer.profile());
+        m.put("predict", predictor.profile());
+        return m;
+    }
+
     /** Releases the graph's arrays. Idempotent. */
     @Override
     public void close() {

@@ -34,6 +34,7 @@ public final class Predictor implements AutoCloseable {
     private ExecutionPlan gatePlan;
     private ExecutionPlan evaluatePlan;
     private boolean closed;
+    private boolean profiling;
 
     public Predictor(PleGraph graph, Feeds feeds) {
         this.graph = graph;
@@ -150,7 +151,24 @@ public final class Predictor implements AutoCloseable {
         if (closed) {
             throw new IllegalStateException("the predictor is closed");
         }
-        return new ExecutionPlan(graph.sameDiff(), outputs);
+        ExecutionPlan p = new ExecutionPlan(graph.sameDiff(), outputs);
+        if (profiling) {
+            p.startProfiling();
+        }
+        return p;
+    }
+
+    /** Starts timing every op of {@link #predict} ({@link ExecutionPlan#startProfiling()}). */
+    public synchronized void startProfiling() {
+        profiling = true;
+        if (predictPlan != null) {
+            predictPlan.startProfiling();
+        }
+    }
+
+    /** Time per op kind of {@link #predict} since {@link #startProfiling()} ({@link ExecutionPlan#profile()}). */
+    public synchronized Map<String, long[]> profile() {
+        return predictPlan == null ? Map.of() : predictPlan.profile();
     }
 
     /** Frees the buffers of the forward passes. */

@@ -371,6 +371,16 @@ public final class Trainer implements AutoCloseable {
         return m;
     }
 
+    /** Starts timing every op of the training pass ({@link ExecutionPlan#startProfiling()}). */
+    public void startProfiling() {
+        plan.startProfiling();
+    }
+
+    /** Time per op kind of the training pass since {@link #startProfiling()} ({@link ExecutionPlan#profile()}). */
+    public Map<String, long[]> profile() {
+        return plan.profile();
+    }
+
     /** Frees the buffers of the training pass. */
     @Override
     public void close() {
