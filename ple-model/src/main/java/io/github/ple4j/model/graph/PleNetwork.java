@@ -49,6 +49,7 @@ public final class PleNetwork {
     private final List<String> tasks;
     private final List<GateInfo> gates = new ArrayList<>();
     private final List<DropoutSite> dropoutSites = new ArrayList<>();
+    private final Map<SDVariable, BankPart> bankParts = new java.util.IdentityHashMap<>();
 
     private PleNetwork(PleConfig config, SameDiff sd, ParamSource params, ExpertLayout layout, boolean dropout) {
         this.config = config;
@@ -225,11 +226,17 @@ public final class PleNetwork {
         int from = 0;
         for (Map.Entry<String, Integer> g : groups.entrySet()) {
             SDIndex experts = SDIndex.interval(from, from + g.getValue());
-            out.put(g.getKey(), expertAxis() == 0 ? h.get(experts, SDIndex.all(), SDIndex.all())
-                    : h.get(SDIndex.all(), experts, SDIndex.all()));
+            SDVariable part = expertAxis() == 0 ? h.get(experts, SDIndex.all(), SDIndex.all())
+                    : h.get(SDIndex.all(), experts, SDIndex.all());
+            out.put(g.getKey(), part);
+            bankParts.put(part, new BankPart(h, from, e));
             from += g.getValue();
         }
         return out;
+    }
+
+    /** Where a group's slice lies in the bank it was cut from: its first expert and the bank's expert count. */
+    private record BankPart(SDVariable bank, int from, int experts) {
     }
 
     /**
@@ -328,11 +335,9 @@ public final class PleNetwork {
                 labels.add(g + "/" + i);
             }
         });
-        SDVariable stacked = groups.size() == 1 ? groups.values().iterator().next()
-                : sd.concat(expertAxis(), groups.values().toArray(new SDVariable[0]));  // [B, n, h] or [n, B, h]
         int n = labels.size();
         if (n == 1) {
-            return sd.squeeze(stacked, expertAxis());
+            return sd.squeeze(groups.values().iterator().next(), expertAxis());
         }
         String path = "level" + level + "/gate/" + owner;
         SDVariable logits = gateInput.mmul(params.weight(path + "/W", params.init().glorot(path + "/W", in, n), in, n));
@@ -342,6 +347,34 @@ public final class PleNetwork {
         SDVariable g = sd.nn.softmax(outputName, logits, 1);                       // [B, n]
         gates.add(new GateInfo(outputName, level, owner, labels));
         int h = config.extraction().expertOutput();
+        SDVariable bank = sameBank(groups.values());
+        if (expertAxis() == 1 && bank != null && (long) bankParts.get(groups.values().iterator().next()).experts() * h * h <= SMALL_MIX) {
+            // All groups are slices of one bank (level 0): mix straight from the bank, no slices or concatenation.
+            // R [n, E*h] puts gate weight i on the bank's expert it belongs to (other experts get 0).
+            int total = bankParts.get(groups.values().iterator().next()).experts();
+            double[] r = new double[n * total * h];
+            double[] q = new double[total * h * h];
+            int i = 0;
+            for (SDVariable part : groups.values()) {
+                BankPart bp = bankParts.get(part);
+                int members = (int) countOf(groups, part);
+                for (int k = 0; k < members; k++, i++) {
+                    for (int j = 0; j < h; j++) {
+                        r[i * total * h + (bp.from() + k) * h + j] = 1;
+                    }
+                }
+            }
+            for (int x = 0; x < total; x++) {
+                for (int j = 0; j < h; j++) {
+                    q[(x * h + j) * h + j] = 1;
+                }
+            }
+            SDVariable repeat = sd.constant(path + "/repeat", Nd4j.create(r, new long[]{n, (long) total * h}, 'c').castTo(dt));
+            SDVariable sum = sd.constant(path + "/sum", Nd4j.create(q, new long[]{(long) total * h, h}, 'c').castTo(dt));
+            return sd.reshape(bank, -1, (long) total * h).mul(g.mmul(repeat)).mmul(sum);   // [B, h]
+        }
+        SDVariable stacked = groups.size() == 1 ? groups.values().iterator().next()
+                : sd.concat(expertAxis(), groups.values().toArray(new SDVariable[0]));  // [B, n, h] or [n, B, h]
         if (expertAxis() == 1 && (long) n * h * h <= SMALL_MIX) {
             // Small experts: plain matrix ops, fewer and faster than a broadcast multiply and a strided sum at
             // these sizes (+12% predictions/s on the census config). [B, n*h] * (g R), then x Q sums over the
@@ -370,6 +403,29 @@ public final class PleNetwork {
      * multiply-adds against B * n * h for the broadcast form, so only small experts gain.
      */
     private static final long SMALL_MIX = 1L << 14;
+
+    /** The bank all the given groups were sliced from, or null. */
+    private SDVariable sameBank(java.util.Collection<SDVariable> parts) {
+        SDVariable bank = null;
+        for (SDVariable p : parts) {
+            BankPart bp = bankParts.get(p);
+            if (bp == null || (bank != null && bp.bank() != bank)) {
+                return null;
+            }
+            bank = bp.bank();
+        }
+        return bank;
+    }
+
+    /** Experts in the group whose slice is {@code part}. */
+    private long countOf(Map<String, SDVariable> groups, SDVariable part) {
+        for (Map.Entry<String, SDVariable> e : groups.entrySet()) {
+            if (e.getValue() == part) {
+                return count(e.getKey());
+            }
+        }
+        throw new IllegalStateException("not a group of this gate");
+    }
 
     private long count(String group) {
         return group.equals(SHARED) ? config.extraction().sharedExperts() : config.extraction().expertsPerTask();
