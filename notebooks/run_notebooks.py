@@ -53,8 +53,10 @@ def main():
     p.add_argument("--kernel", required=True)
     p.add_argument("--out", required=True)
     p.add_argument("--timeout", type=int, default=900, help="seconds per cell")
-    p.add_argument("--startup-timeout", type=int, default=90)
-    p.add_argument("--start-attempts", type=int, default=3)
+    # A healthy kernel answers within seconds; a hung start (the race above) never does, so fail fast and
+    # retry more often (3 attempts of 90 s all hung once in CI).
+    p.add_argument("--startup-timeout", type=int, default=45)
+    p.add_argument("--start-attempts", type=int, default=6)
     p.add_argument("notebooks", nargs="+")
     a = p.parse_args()
     Path(a.out).mkdir(parents=True, exist_ok=True)
