@@ -78,6 +78,14 @@ public final class CensusCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
+        if (only != null) {
+            for (String m : only) {
+                if (!models().containsKey(m)) {
+                    throw new IllegalArgumentException("--models: unknown model '" + m + "'; the models are "
+                            + String.join(", ", models().keySet()));
+                }
+            }
+        }
         report.start();
         Path dir = data != null ? data : CensusIncome.defaultDirectory();
         CensusData census = CensusIncome.builder().directory(dir).encoding(CensusIncome.Encoding.ONE_HOT)

@@ -36,4 +36,15 @@ class CensusCommandTest {
         assertTrue(md.contains("| PLE |") && md.contains("0.9522") && md.contains("0.9945"), md);
         assertTrue(Files.size(out.resolve("census-seesaw.png")) > 1000);
     }
+
+    @Test
+    void unknownModelNamesAreRejectedBeforeAnyWork() {
+        java.io.StringWriter err = new java.io.StringWriter();
+        CommandLine cl = new CommandLine(new CensusCommand());
+        cl.setErr(new java.io.PrintWriter(err));
+        int code = cl.execute("--models", "PLE,ple", "--data", "no-such-directory");
+        assertTrue(code != 0);
+        assertTrue(err.toString().contains("--models: unknown model 'ple'; the models are single-task, shared-bottom, MMoE, CGC, PLE"),
+                err.toString());
+    }
 }
