@@ -480,8 +480,15 @@ public final class ExecutionPlan implements AutoCloseable {
 
         int index;
         int[] outEnd;
+        /** libnd4j's own op, for the inputs a specialised step does not handle (null for plain steps). */
+        CustomStep fallback;
 
         abstract void run(INDArray[] values);
+
+        /** Gives this step libnd4j's op as {@link #fallback}. */
+        void useFallback(DataType[] outTypes) {
+            fallback = new CustomStep(op, in, out, outTypes);
+        }
 
         /** Pairs {output var, input var} where the output may share the input's buffer. */
         int[][] aliases() {
@@ -490,6 +497,9 @@ public final class ExecutionPlan implements AutoCloseable {
 
         /** Forgets cached shapes and buffers (before buffers are planned afresh). */
         void reset() {
+            if (fallback != null) {
+                fallback.reset();
+            }
         }
 
         /** The op's name, marked when the plan runs its own kernel for it. */
@@ -499,6 +509,9 @@ public final class ExecutionPlan implements AutoCloseable {
         }
 
         void close() {
+            if (fallback != null) {
+                fallback.close();
+            }
         }
 
         RuntimeException failure(Exception e, INDArray[] values) {
@@ -618,6 +631,7 @@ public final class ExecutionPlan implements AutoCloseable {
 
         @Override
         void reset() {
+            super.reset();
             freeBuffers();
             lastInShapes = null;
             lastInTypes = null;
@@ -625,6 +639,7 @@ public final class ExecutionPlan implements AutoCloseable {
 
         @Override
         void close() {
+            super.close();
             freeBuffers();
         }
     }
@@ -772,10 +787,6 @@ public final class ExecutionPlan implements AutoCloseable {
             }
             ctx.in(0, a).in(1, b).out(0, result).exec(mmul);
         }
-
-        private static boolean contiguous(INDArray x) {
-            return x.ordering() == 'c' && Shape.hasDefaultStridesForShape(x) && !x.isEmpty();
-        }
     }
 
     /** {@code matmul} (forward): libnd4j's op, except that rank-3 products run per batch element ({@link Product}). */
@@ -816,7 +827,6 @@ public final class ExecutionPlan implements AutoCloseable {
     private static final class ViewStep extends Step {
         private final DynamicCustomOp custom;
         private final Context ctx;
-        private final CustomStep fallback;
         private final DataType outType;
         private INDArray[] lastInputs;
         private long[][] lastIntValues;
@@ -829,15 +839,15 @@ public final class ExecutionPlan implements AutoCloseable {
 
         @Override
         void reset() {
+            super.reset();
             view = null;
-            fallback.reset();
         }
 
         ViewStep(DifferentialFunction op, int[] in, int[] out, DataType[] outTypes) {
             super(op, in, out);
             this.custom = (DynamicCustomOp) op;
             this.ctx = new Context(custom.iArgs(), custom.tArgs(), custom.bArgs(), custom.dArgs());
-            this.fallback = new CustomStep(op, in, out, outTypes);
+            useFallback(outTypes);
             this.outType = outTypes[0];
         }
 
@@ -849,7 +859,7 @@ public final class ExecutionPlan implements AutoCloseable {
             }
             view = null;
             INDArray x = values[in[0]];
-            if (x.dataType() != outType || x.ordering() != 'c' || !Shape.hasDefaultStridesForShape(x) || x.isEmpty()) {
+            if (x.dataType() != outType || !contiguous(x)) {
                 fallback.run(values);
                 return;
             }
@@ -889,18 +899,29 @@ public final class ExecutionPlan implements AutoCloseable {
         private static long[] intValues(INDArray a) {
             return a.dataType().isIntType() && a.length() <= 16 ? a.toLongVector() : null;
         }
+    }
 
-        @Override
-        void close() {
-            fallback.close();
+    /** True for a non-empty array laid out in C order without gaps (views of it need no copy). */
+    private static boolean contiguous(INDArray x) {
+        return x.ordering() == 'c' && Shape.hasDefaultStridesForShape(x) && !x.isEmpty();
+    }
+
+    /** The consecutive blocks of {@code whole} (read as a vector) shaped like {@code parts}: views, no copies. */
+    private static INDArray[] blocks(INDArray whole, INDArray[] parts) {
+        INDArray flat = whole.reshape(whole.length());
+        INDArray[] v = new INDArray[parts.length];
+        long off = 0;
+        for (int i = 0; i < parts.length; i++) {
+            v[i] = flat.get(NDArrayIndex.interval(off, off + parts[i].length())).reshape('c', parts[i].shape());
+            off += parts[i].length();
         }
+        return v;
     }
 
     /** True when concatenating {@code arrays} along {@code axis} places each one in a contiguous block. */
     private static boolean blockwise(INDArray[] arrays, int axis, DataType type) {
         for (INDArray a : arrays) {
-            if (a.dataType() != type || a.ordering() != 'c' || !Shape.hasDefaultStridesForShape(a) || a.isEmpty()
-                    || a.rank() != arrays[0].rank()) {
+            if (a.dataType() != type || !contiguous(a) || a.rank() != arrays[0].rank()) {
                 return false;
             }
             for (int d = 0; d < axis; d++) {
@@ -919,7 +940,6 @@ public final class ExecutionPlan implements AutoCloseable {
      */
     private static final class ConcatStep extends BufferedStep {
         private final int axisArg;
-        private final CustomStep fallback;
         private final DynamicCustomOp assign = DynamicCustomOp.builder("assign").build();
         private Context[] copies = new Context[0];
         private INDArray[] blocks;
@@ -928,7 +948,7 @@ public final class ExecutionPlan implements AutoCloseable {
         ConcatStep(DifferentialFunction op, int[] in, int[] out, DataType[] outTypes, int axis) {
             super(op, in, out, outTypes);
             this.axisArg = axis;
-            this.fallback = new CustomStep(op, in, out, outTypes);
+            useFallback(outTypes);
         }
 
         @Override
@@ -949,14 +969,7 @@ public final class ExecutionPlan implements AutoCloseable {
                         shape[axis] += x.size(axis);
                     }
                     buffers = new INDArray[]{newBuffer(0, outTypes[0], shape)};
-                    INDArray flat = buffers[0].reshape(buffers[0].length());
-                    blocks = new INDArray[xs.length];
-                    long off = 0;
-                    for (int i = 0; i < xs.length; i++) {
-                        blocks[i] = flat.get(org.nd4j.linalg.indexing.NDArrayIndex.interval(off, off + xs[i].length()))
-                                .reshape('c', xs[i].shape());
-                        off += xs[i].length();
-                    }
+                    blocks = blocks(buffers[0], xs);
                     if (copies.length != xs.length) {
                         copies = new Context[xs.length];
                         for (int i = 0; i < xs.length; i++) {
@@ -982,17 +995,6 @@ public final class ExecutionPlan implements AutoCloseable {
             values[out[0]] = buffers[0];
         }
 
-        @Override
-        void reset() {
-            super.reset();
-            fallback.reset();
-        }
-
-        @Override
-        void close() {
-            super.close();
-            fallback.close();
-        }
     }
 
     /**
@@ -1001,14 +1003,13 @@ public final class ExecutionPlan implements AutoCloseable {
      */
     private static final class ConcatGradStep extends Step {
         private final int axisArg;
-        private final CustomStep fallback;
         private INDArray lastEps;
         private INDArray[] views;
 
         ConcatGradStep(DifferentialFunction op, int[] in, int[] out, DataType[] outTypes, int axis) {
             super(op, in, out);
             this.axisArg = axis;
-            this.fallback = new CustomStep(op, in, out, outTypes);
+            useFallback(outTypes);
         }
 
         @Override
@@ -1036,19 +1037,15 @@ public final class ExecutionPlan implements AutoCloseable {
                     fallback.run(values);
                     return;
                 }
-                INDArray flat = eps.reshape(eps.length());
-                INDArray[] v = new INDArray[out.length];
-                long off = 0;
-                for (int i = 0; i < out.length; i++) {
-                    v[i] = flat.get(org.nd4j.linalg.indexing.NDArrayIndex.interval(off, off + xs[i].length()))
-                            .reshape('c', xs[i].shape());
-                    off += xs[i].length();
+                long total = 0;
+                for (INDArray x : xs) {
+                    total += x.length();
                 }
-                if (off != eps.length()) {
+                if (total != eps.length()) {
                     fallback.run(values);
                     return;
                 }
-                views = v;
+                views = blocks(eps, xs);
                 lastEps = eps;
             }
             for (int i = 0; i < out.length; i++) {
@@ -1067,14 +1064,9 @@ public final class ExecutionPlan implements AutoCloseable {
 
         @Override
         void reset() {
+            super.reset();
             views = null;
             lastEps = null;
-            fallback.reset();
-        }
-
-        @Override
-        void close() {
-            fallback.close();
         }
     }
 
@@ -1091,7 +1083,6 @@ public final class ExecutionPlan implements AutoCloseable {
         private final boolean ty;
         private final Product dxProduct;
         private final Product dyProduct;
-        private final CustomStep fallback;
 
         MmulGradStep(DifferentialFunction op, int[] in, int[] out, DataType[] outTypes, boolean dxRead, boolean dyRead,
                      boolean tx, boolean ty) {
@@ -1102,7 +1093,7 @@ public final class ExecutionPlan implements AutoCloseable {
             this.ty = ty;
             this.dxProduct = tx ? new Product(ty, true) : new Product(false, !ty);
             this.dyProduct = ty ? new Product(true, tx) : new Product(!tx, false);
-            this.fallback = new CustomStep(op, in, out, outTypes);
+            useFallback(outTypes);
         }
 
         @Override
@@ -1150,17 +1141,6 @@ public final class ExecutionPlan implements AutoCloseable {
             values[out[1]] = buffers[1];
         }
 
-        @Override
-        void reset() {
-            super.reset();
-            fallback.reset();
-        }
-
-        @Override
-        void close() {
-            super.close();
-            fallback.close();
-        }
     }
 
     /**
@@ -1214,13 +1194,12 @@ public final class ExecutionPlan implements AutoCloseable {
      */
     private static final class AddGradStep extends BufferedStep {
         private final Product rowSum = new Product(false, false);
-        private final CustomStep fallback;
         private INDArray ones;
         private int mode;
 
         AddGradStep(DifferentialFunction op, int[] in, int[] out, DataType[] outTypes) {
             super(op, in, out, outTypes);
-            this.fallback = new CustomStep(op, in, out, outTypes);
+            useFallback(outTypes);
         }
 
         @Override
@@ -1303,15 +1282,8 @@ public final class ExecutionPlan implements AutoCloseable {
         }
 
         @Override
-        void reset() {
-            super.reset();
-            fallback.reset();
-        }
-
-        @Override
         void close() {
             super.close();
-            fallback.close();
             if (ones != null) {
                 ones.close();
             }
@@ -1325,7 +1297,6 @@ public final class ExecutionPlan implements AutoCloseable {
      * 0.2 ms. Other shapes use libnd4j's op.
      */
     private static final class MulGradStep extends BufferedStep {
-        private final CustomStep fallback;
         private final MulOp mul = new MulOp();
         private final Context dxCtx = new Context(null, null, null, null);
         private final Context dyCtx = new Context(null, null, null, null);
@@ -1337,7 +1308,7 @@ public final class ExecutionPlan implements AutoCloseable {
 
         MulGradStep(DifferentialFunction op, int[] in, int[] out, DataType[] outTypes) {
             super(op, in, out, outTypes);
-            this.fallback = new CustomStep(op, in, out, outTypes);
+            useFallback(outTypes);
         }
 
         @Override
@@ -1408,15 +1379,8 @@ public final class ExecutionPlan implements AutoCloseable {
         }
 
         @Override
-        void reset() {
-            super.reset();
-            fallback.reset();
-        }
-
-        @Override
         void close() {
             super.close();
-            fallback.close();
             if (product != null) {
                 product.close();
             }
@@ -1468,7 +1432,7 @@ public final class ExecutionPlan implements AutoCloseable {
                 best.flat.assign(Double.NaN);
             }
             INDArray view = n == best.flat.length() ? best.flat.reshape('c', shape)
-                    : best.flat.get(org.nd4j.linalg.indexing.NDArrayIndex.interval(0, n)).reshape('c', shape);
+                    : best.flat.get(NDArrayIndex.interval(0, n)).reshape('c', shape);
             handedOut.put(view, Boolean.TRUE);
             return view;
         }
