@@ -59,6 +59,21 @@ public final class BenchConfigs {
     }
 
     /**
+     * The paper's five compared models for two tasks at an equal expert budget: {@code perTask} experts per task
+     * and {@code shared} shared ones per level (CGC one level, PLE two), MMoE with as many experts as a CGC level
+     * (2 * perTask + shared), all of width {@code width}; single-task and shared-bottom with one network of it.
+     */
+    static Map<String, ExtractionSpec> comparedModels(int perTask, int shared, int width) {
+        Map<String, ExtractionSpec> m = new LinkedHashMap<>();
+        m.put("single-task", ExtractionSpec.singleTask(width));
+        m.put("shared-bottom", ExtractionSpec.sharedBottom(width));
+        m.put("MMoE", ExtractionSpec.mmoe(2 * perTask + shared, width));
+        m.put("CGC", ExtractionSpec.cgc(perTask, shared, width));
+        m.put("PLE", ExtractionSpec.ple(2, perTask, shared, width));
+        return m;
+    }
+
+    /**
      * The config of a name.
      *
      * @throws IllegalArgumentException for an unknown name, listing the known ones

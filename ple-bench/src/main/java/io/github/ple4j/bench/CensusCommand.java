@@ -67,13 +67,7 @@ public final class CensusCommand implements Callable<Integer> {
 
     /** PaddleRec's census budget: 8 experts of width 16 per level where experts exist, towers of 8. */
     static Map<String, ExtractionSpec> models() {
-        Map<String, ExtractionSpec> m = new LinkedHashMap<>();
-        m.put("single-task", ExtractionSpec.singleTask(16));
-        m.put("shared-bottom", ExtractionSpec.sharedBottom(16));
-        m.put("MMoE", ExtractionSpec.mmoe(8, 16));
-        m.put("CGC", ExtractionSpec.cgc(3, 2, 16));
-        m.put("PLE", ExtractionSpec.ple(2, 3, 2, 16));
-        return m;
+        return BenchConfigs.comparedModels(3, 2, 16);
     }
 
     @Override

@@ -25,7 +25,6 @@ import picocli.CommandLine.Option;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -64,13 +63,7 @@ public final class SyntheticCommand implements Callable<Integer> {
 
     /** The compared models: equal expert budget (4 experts of width 16 where experts are shared). */
     static Map<String, ExtractionSpec> models() {
-        Map<String, ExtractionSpec> m = new LinkedHashMap<>();
-        m.put("single-task", ExtractionSpec.singleTask(16));
-        m.put("shared-bottom", ExtractionSpec.sharedBottom(16));
-        m.put("MMoE", ExtractionSpec.mmoe(4, 16));
-        m.put("CGC", ExtractionSpec.cgc(1, 2, 16));
-        m.put("PLE", ExtractionSpec.ple(2, 1, 2, 16));
-        return m;
+        return BenchConfigs.comparedModels(1, 2, 16);
     }
 
     @Override
