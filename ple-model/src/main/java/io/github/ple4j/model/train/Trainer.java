@@ -4,7 +4,7 @@ import io.github.ple4j.model.config.EarlyStopping;
 import io.github.ple4j.model.config.PleConfig;
 import io.github.ple4j.model.eval.EvaluationReport;
 import io.github.ple4j.model.graph.DropoutSite;
-import io.github.ple4j.model.graph.ExecutionPlan;
+import io.github.ple4j.model.exec.ExecutionPlan;
 import io.github.ple4j.model.graph.FlatParameters;
 import io.github.ple4j.model.graph.Feeds;
 import io.github.ple4j.model.graph.GraphSignature;
@@ -263,7 +263,7 @@ public final class Trainer implements AutoCloseable {
         for (DropoutSite site : graph.dropoutSites()) {
             ph.get(site.placeholder()).close();
         }
-        io.github.ple4j.model.graph.NativeMemory.afterPass();
+        io.github.ple4j.model.exec.NativeMemory.afterPass();
         StepInfo info = new StepInfo(epoch, step, batchInEpoch, batchSize, loss, taskLoss);
         step++;
         optimizerStep++;

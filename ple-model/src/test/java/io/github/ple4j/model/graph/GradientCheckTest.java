@@ -35,7 +35,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * Finite-difference check of SameDiff's analytic gradient of "loss/total" w.r.t. every element of every trainable
  * parameter, for every model variant and loss option, in DOUBLE with tanh activations.
  */
-class GradientCheckTest {
+public class GradientCheckTest {
     private static final int ROWS = 7;
 
     /**
@@ -47,7 +47,7 @@ class GradientCheckTest {
      * @param dropoutMasks feed fixed 0/2 dropout masks instead of Feeds' ones
      * @param lossWeights  weights fed to the "loss/weights" placeholder (dynamic decay), or null
      */
-    record Case(String name, PleConfig config, boolean masked, boolean dropoutMasks, double[] lossWeights) {
+    public record Case(String name, PleConfig config, boolean masked, boolean dropoutMasks, double[] lossWeights) {
         @Override
         public String toString() {
             return name;
@@ -67,7 +67,7 @@ class GradientCheckTest {
         return TrainingSpec.defaults().withWeighting(w);
     }
 
-    static Stream<Case> cases() {
+    public static Stream<Case> cases() {
         PleConfig decay = base(ExtractionSpec.cgc(2, 1, 3), TaskSpec.binary("a", 3).withLossWeight(1.5),
                 TaskSpec.binary("b", 2).withLossWeight(0.8))
                 .training(weighting(new LossWeighting.DynamicDecay(0.9, Map.of("b", 0.5), LossWeighting.DecayUnit.STEP)))
@@ -105,7 +105,7 @@ class GradientCheckTest {
     }
 
     /** Placeholders of a case, with fixed 0/2 dropout masks when asked. */
-    static Map<String, INDArray> placeholders(PleGraph g, Case c) {
+    public static Map<String, INDArray> placeholders(PleGraph g, Case c) {
         MultiDataSet data = GraphTestSupport.batch(c.config(), 5, ROWS, c.masked());
         Map<String, INDArray> ph = new Feeds(g).batch(data, c.lossWeights());
         if (c.dropoutMasks()) {

@@ -1,4 +1,4 @@
-package io.github.ple4j.model.graph;
+package io.github.ple4j.model.exec;
 
 import org.bytedeco.javacpp.Pointer;
 

@@ -1,10 +1,17 @@
-package io.github.ple4j.model.graph;
+package io.github.ple4j.model.exec;
 
 import io.github.ple4j.model.config.ExtractionSpec;
 import io.github.ple4j.model.config.ModelDataType;
 import io.github.ple4j.model.config.PleConfig;
 import io.github.ple4j.model.config.Presets;
 import io.github.ple4j.model.config.TaskSpec;
+import io.github.ple4j.model.graph.Feeds;
+import io.github.ple4j.model.graph.FiniteDifference;
+import io.github.ple4j.model.graph.GradientCheckTest;
+import io.github.ple4j.model.graph.GraphSignature;
+import io.github.ple4j.model.graph.GraphTestSupport;
+import io.github.ple4j.model.graph.PleGraph;
+import io.github.ple4j.model.graph.PleGraphBuilder;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;

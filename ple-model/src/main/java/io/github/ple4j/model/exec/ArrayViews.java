@@ -1,0 +1,44 @@
+package io.github.ple4j.model.exec;
+
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.shape.Shape;
+import org.nd4j.linalg.indexing.NDArrayIndex;
+
+/** Layout tests and block views of contiguous arrays. */
+final class ArrayViews {
+    private ArrayViews() {
+    }
+
+    /** True for a non-empty array laid out in C order without gaps (views of it need no copy). */
+    static boolean contiguous(INDArray x) {
+        return x.ordering() == 'c' && Shape.hasDefaultStridesForShape(x) && !x.isEmpty();
+    }
+
+    /** The consecutive blocks of {@code whole} (read as a vector) shaped like {@code parts}: views, no copies. */
+    static INDArray[] blocks(INDArray whole, INDArray[] parts) {
+        INDArray flat = whole.reshape(whole.length());
+        INDArray[] v = new INDArray[parts.length];
+        long off = 0;
+        for (int i = 0; i < parts.length; i++) {
+            v[i] = flat.get(NDArrayIndex.interval(off, off + parts[i].length())).reshape('c', parts[i].shape());
+            off += parts[i].length();
+        }
+        return v;
+    }
+
+    /** True when concatenating {@code arrays} along {@code axis} places each one in a contiguous block. */
+    static boolean blockwise(INDArray[] arrays, int axis, DataType type) {
+        for (INDArray a : arrays) {
+            if (a.dataType() != type || !ArrayViews.contiguous(a) || a.rank() != arrays[0].rank()) {
+                return false;
+            }
+            for (int d = 0; d < axis; d++) {
+                if (a.size(d) != 1) {
+                    return false;
+                }
+            }
+        }
+        return true;
+    }
+}
