@@ -11,6 +11,7 @@ import io.github.ple4j.model.config.PleConfig;
 import io.github.ple4j.model.config.TaskSpec;
 import io.github.ple4j.model.io.Manifest;
 import io.github.ple4j.model.io.ModelBundle;
+import io.github.ple4j.model.train.FitState;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
@@ -52,7 +53,7 @@ final class InspectCommand implements Callable<Integer> {
             PleConfig c = m.config();
             Map<String, Long> blocks = blocks(manifest);
             Map<String, String> attachments = new LinkedHashMap<>();
-            for (String a : new String[]{LoadedModel.PREPROCESSING, LoadedModel.JOB, LoadedModel.COLUMNS, Checkpoints.STATE}) {
+            for (String a : new String[]{LoadedModel.PREPROCESSING, LoadedModel.JOB, LoadedModel.COLUMNS, FitState.ATTACHMENT, DataFiles.ATTACHMENT}) {
                 m.attachment(a).ifPresent(v -> attachments.put(a, v));
             }
             if (json) {
@@ -70,11 +71,11 @@ final class InspectCommand implements Callable<Integer> {
                 n.put("steps", manifest.step());
                 n.put("optimizerState", !manifest.updaterState().isEmpty());
                 n.putArray("attachments").addAll(attachments.keySet().stream().map(n::textNode).toList());
-                if (attachments.containsKey(Checkpoints.STATE)) {
+                if (attachments.containsKey(FitState.ATTACHMENT)) {
                     try {
-                        n.set("trainingState", JobJson.mapper().readTree(attachments.get(Checkpoints.STATE)));
+                        n.set("fitState", JobJson.mapper().readTree(attachments.get(FitState.ATTACHMENT)));
                     } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-                        n.put("trainingStateError", LoadedModel.oneLine(e.getOriginalMessage()));
+                        n.put("fitStateError", LoadedModel.oneLine(e.getOriginalMessage()));
                     }
                 }
                 n.set("config", JobJson.mapper().readTree(ConfigJson.toJson(c)));
@@ -98,10 +99,10 @@ final class InspectCommand implements Callable<Integer> {
             out.printf(Locale.ROOT, "training       %d epoch(s), %d step(s), optimiser %s, its state %s%n", manifest.epoch(),
                     manifest.step(), c.training().optimizer().type(), manifest.updaterState().isEmpty() ? "not stored"
                             : "stored (resumable)");
-            if (attachments.containsKey(Checkpoints.STATE)) {
+            if (attachments.containsKey(FitState.ATTACHMENT)) {
                 String state;
                 try {
-                    state = JobJson.mapper().readTree(attachments.get(Checkpoints.STATE)).toString();
+                    state = JobJson.mapper().readTree(attachments.get(FitState.ATTACHMENT)).toString();
                 } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
                     state = "unreadable (" + LoadedModel.oneLine(e.getOriginalMessage()) + ")";
                 }

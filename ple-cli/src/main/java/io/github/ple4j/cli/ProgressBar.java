@@ -1,6 +1,7 @@
 package io.github.ple4j.cli;
 
 import io.github.ple4j.model.train.StepInfo;
+import io.github.ple4j.model.train.TrainingListener;
 
 import java.io.PrintWriter;
 import java.util.Locale;
@@ -10,7 +11,7 @@ import java.util.Locale;
  * redrawn in place (at most 5 times a second); otherwise (a log file, a pipe) a plain line is printed every
  * {@code intervalSeconds}.
  */
-final class ProgressBar {
+final class ProgressBar implements TrainingListener {
     private static final int WIDTH = 24;
     private final PrintWriter err;
     private final boolean terminal;
@@ -21,7 +22,6 @@ final class ProgressBar {
     private long lastDraw;
     private long samples;
     private long batchesThisSession;
-    private int firstBatch;
     private boolean drawn;
     private double smoothedLoss = Double.NaN;
 
@@ -33,9 +33,9 @@ final class ProgressBar {
         this.batchesPerEpoch = batchesPerEpoch;
     }
 
-    /** An epoch starts (or resumes at {@code firstBatch}). */
-    void epochStart(int firstBatch) {
-        this.firstBatch = firstBatch;
+    /** An epoch starts (or resumes mid-way: the steps say at which batch). */
+    @Override
+    public void onEpochStart(int epoch) {
         epochStart = System.nanoTime();
         lastDraw = epochStart;
         samples = 0;
@@ -43,7 +43,8 @@ final class ProgressBar {
         smoothedLoss = Double.NaN;
     }
 
-    void step(StepInfo s) {
+    @Override
+    public void onStep(StepInfo s) {
         samples += s.batchSize();
         batchesThisSession++;
         smoothedLoss = Double.isNaN(smoothedLoss) ? s.loss() : 0.9 * smoothedLoss + 0.1 * s.loss();
@@ -89,16 +90,6 @@ final class ProgressBar {
             err.flush();
             drawn = false;
         }
-    }
-
-    /** Samples per second of this session's part of the epoch. */
-    double samplesPerSecond() {
-        double secs = (System.nanoTime() - epochStart) / 1e9;
-        return samples / Math.max(secs, 1e-9);
-    }
-
-    int firstBatch() {
-        return firstBatch;
     }
 
     static String duration(double seconds) {

@@ -9,14 +9,20 @@ import io.github.ple4j.datavec.CloseableMultiDataSetIterator;
 import io.github.ple4j.datavec.FittedPipeline;
 import io.github.ple4j.datavec.InvalidDataException;
 import io.github.ple4j.model.PleModel;
+import io.github.ple4j.model.SaveOptions;
 import io.github.ple4j.model.config.EarlyStopping;
 import io.github.ple4j.model.config.OptimizerSpec;
 import io.github.ple4j.model.config.PleConfig;
 import io.github.ple4j.model.config.TaskType;
 import io.github.ple4j.model.eval.EvaluationReport;
 import io.github.ple4j.model.eval.TaskMetrics;
+import io.github.ple4j.model.train.CheckpointDirectory;
+import io.github.ple4j.model.train.EpochResult;
+import io.github.ple4j.model.train.FitOptions;
+import io.github.ple4j.model.train.FitState;
 import io.github.ple4j.model.train.NonFiniteLossException;
-import io.github.ple4j.model.train.StepInfo;
+import io.github.ple4j.model.train.TrainingListener;
+import io.github.ple4j.model.train.TrainingResult;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
@@ -24,6 +30,7 @@ import picocli.CommandLine.ParentCommand;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintWriter;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -136,14 +143,17 @@ final class TrainCommand implements Callable<Integer> {
         Path dir = checkpointDir != null ? checkpointDir.toAbsolutePath()
                 : outFile.resolveSibling(outFile.getFileName() + ".checkpoints");
         JobConfig requested = jobFromOptions();
-        try (Checkpoints ck = new Checkpoints(dir, keep); StopSignal stop = new StopSignal()) {
+        try (CheckpointDirectory ck = openCheckpoints(dir); StopSignal stop = new StopSignal()) {
             int removed = ck.removeTemporaryFiles();
             if (removed > 0) {
                 err().println("note: removed " + removed + " partly written checkpoint file(s) left by an interrupted run");
             }
-            Checkpoints.Loaded loaded = null;
+            CheckpointDirectory.Checkpoint loaded = null;
             if (resume) {
-                loaded = ck.loadLatest(err());
+                loaded = ck.latest(w -> {
+                    err().println("warning: " + w);
+                    err().flush();
+                }).orElse(null);
                 if (loaded == null && ck.hasCheckpoints()) {
                     throw CliException.badModel("no intact checkpoint to resume from in " + dir
                             + " (see the warnings above); use --overwrite to start over", null);
@@ -164,6 +174,16 @@ final class TrainCommand implements Callable<Integer> {
             } finally {
                 run.model.close();
             }
+        } catch (UncheckedIOException e) {
+            throw CliException.io(e.getMessage(), e);
+        }
+    }
+
+    private CheckpointDirectory openCheckpoints(Path dir) {
+        try {
+            return CheckpointDirectory.open(dir, keep);
+        } catch (IllegalStateException e) {
+            throw CliException.io(e.getMessage(), null);
         }
     }
 
@@ -193,8 +213,8 @@ final class TrainCommand implements Callable<Integer> {
         }
     }
 
-    /** What the run works with. */
-    private record Run(PleModel model, FittedPipeline pipeline, JobConfig job, List<String> columns, TrainingState state) {
+    /** What the run works with; {@code resumed} when the model came from a checkpoint (its fit state says where). */
+    private record Run(PleModel model, FittedPipeline pipeline, JobConfig job, List<String> columns, boolean resumed) {
     }
 
     // ---------------------------------------------------------------------------------------------- job and setup
@@ -348,14 +368,15 @@ final class TrainCommand implements Callable<Integer> {
                         + "%,d parameters%n", pc.architecture(), train, fitted.summary().rows(), pc.tasks().size(),
                 fitted.taskNames(), pc.inputs().width(), pc.inputs().denseSize(), pc.inputs().categorical().size(),
                 model.numParams());
-        return new Run(model, fitted, job, cols, TrainingState.start(fingerprint, valid == null ? null : fingerprint(valid)));
+        model.attach(DataFiles.ATTACHMENT, new DataFiles(fingerprint, valid == null ? null : fingerprint(valid)).toJson());
+        return new Run(model, fitted, job, cols, false);
     }
 
     private String source() {
         return config != null ? config.toString() : "job (from flags)";
     }
 
-    private Run resumeRun(Checkpoints.Loaded loaded, JobConfig requested) {
+    private Run resumeRun(CheckpointDirectory.Checkpoint loaded, JobConfig requested) {
         LoadedModel lm;
         try {
             lm = LoadedModel.of(loaded.model(), loaded.file().toString());
@@ -369,27 +390,28 @@ final class TrainCommand implements Callable<Integer> {
                         + ") differs from the job of the checkpoint " + loaded.file().getFileName()
                         + "; resume with the same job, or start over with --overwrite");
             }
+            DataFiles files = DataFiles.of(loaded.model(), loaded.file());
             String fingerprint = fingerprint(train);
-            if (!fingerprint.equals(loaded.state().trainFile())) {
+            if (!fingerprint.equals(files.train())) {
                 throw CliException.badData(train + " is not the training data of the checkpoint " + loaded.file()
-                        + " (" + fingerprint + " but the checkpoint was trained on " + loaded.state().trainFile()
+                        + " (" + fingerprint + " but the checkpoint was trained on " + files.train()
                         + "); resuming needs the same file", null);
             }
             String validPrint = valid == null ? null : fingerprint(valid);
-            if (!java.util.Objects.equals(validPrint, loaded.state().validFile())) {
+            if (!java.util.Objects.equals(validPrint, files.valid())) {
                 throw CliException.badData((valid == null ? "no --valid was given" : valid + " (" + validPrint + ")")
-                        + " but the checkpoint " + loaded.file() + " was validated on " + (loaded.state().validFile() == null
-                        ? "no validation data" : "a file with " + loaded.state().validFile())
+                        + " but the checkpoint " + loaded.file() + " was validated on " + (files.valid() == null
+                        ? "no validation data" : "a file with " + files.valid())
                         + "; resuming needs the same validation data", null);
             }
         } catch (RuntimeException e) {
             loaded.model().close();
             throw e;
         }
-        TrainingState s = loaded.state();
+        FitState s = loaded.state();
         out().printf(Locale.ROOT, "resuming from %s: epoch %d, batch %d of the epoch, step %d%s%n", loaded.file(),
                 s.epoch() + 1, s.batchInEpoch(), s.step(), s.complete() ? " (training had finished)" : "");
-        return new Run(loaded.model(), lm.pipeline(), lm.job(), lm.columns(), s);
+        return new Run(loaded.model(), lm.pipeline(), lm.job(), lm.columns(), true);
     }
 
     /** Size and SHA-256 of a file (the training data must not change between a run and its resumption). */
@@ -416,141 +438,88 @@ final class TrainCommand implements Callable<Integer> {
 
     // ------------------------------------------------------------------------------------------------ the loop
 
-    private int train(Run run, Checkpoints ck, StopSignal stop, Path outFile) {
+    private int train(Run run, CheckpointDirectory ck, StopSignal stop, Path outFile) {
         PleModel model = run.model();
         PleConfig pc = model.config();
         CsvSpec csv = run.job().csv();
         int batch = run.job().batchSize();
-        int totalEpochs = pc.training().epochs();
-        EarlyStopping es = pc.training().earlyStopping();
-        if (es != null && valid == null) {
+        if (pc.training().earlyStopping() != null && valid == null) {
             throw CliException.usage("the job's training.earlyStopping needs validation data: give --valid");
         }
         if (valid != null) {
             CsvFiles.checkHeader(valid, csv, run.columns());
         }
-        TrainingState state = run.state();
-        if (state.complete()) {
-            return finish(run, state, ck, outFile);
-        }
-        String monitor = es != null ? es.metric() : (valid != null ? "loss" : null);
-        boolean higher = monitor != null && EvaluationReport.higherIsBetter(monitor);
         long rows = run.pipeline().summary().rows();
         long batchesPerEpoch = (rows + batch - 1) / batch;
-        boolean terminal = System.console() != null;
         if (!quiet) {
             err().println(io.github.ple4j.model.Backend.summary());
         }
-        ProgressBar bar = quiet ? null : new ProgressBar(err(), terminal, progressSeconds, totalEpochs, batchesPerEpoch);
-        Path lastCheckpoint = ck.list().isEmpty() ? null : ck.list().get(ck.list().size() - 1);
-
+        ProgressBar bar = quiet ? null
+                : new ProgressBar(err(), System.console() != null, progressSeconds, pc.training().epochs(), batchesPerEpoch);
+        FitOptions.Builder options = FitOptions.builder().checkpoints(ck).checkpointEverySteps(everySteps)
+                .checkpointEveryEpochs(everyEpochs).resume(run.resumed()).stopWhen(stop::requested);
+        if (bar != null) {
+            options.listener(bar);
+        }
+        options.listener(new EpochLines(bar, pc));
+        TrainingResult result;
         try (CloseableMultiDataSetIterator trainIt = run.pipeline().iterator(CsvFiles.reader(train, csv), pc, batch);
              CloseableMultiDataSetIterator validIt = valid == null ? null
                      : run.pipeline().iterator(CsvFiles.reader(valid, csv), pc, batch)) {
             stop.active(true);
-            while (!state.complete()) {
-                int epoch = model.epochsTrained();
-                trainIt.reset();
-                int b = 0;
-                for (; b < state.batchInEpoch(); b++) {
-                    if (!trainIt.hasNext()) {
-                        throw CliException.badData(train + " ended after " + b + " batches but the checkpoint had trained on "
-                                + state.batchInEpoch() + " batches of epoch " + (epoch + 1), null);
-                    }
-                    trainIt.next();
-                }
-                double lossSum = state.lossSum();
-                Map<String, Double> taskSum = new LinkedHashMap<>(state.taskLossSum());
-                long samples = state.samples();
-                if (bar != null) {
-                    bar.epochStart(b);
-                }
-                long epochStart = System.nanoTime();
-                long sessionSamples = 0;
-                while (trainIt.hasNext()) {
-                    StepInfo s;
-                    try {
-                        s = model.fitStep(trainIt.next(), b);
-                    } catch (NonFiniteLossException e) {
-                        if (bar != null) {
-                            bar.clear();
-                        }
-                        throw diverged(e, b, ck, outFile);
-                    }
-                    b++;
-                    samples += s.batchSize();
-                    sessionSamples += s.batchSize();
-                    lossSum += s.loss();
-                    s.taskLoss().forEach((k, v) -> taskSum.merge(k, v, Double::sum));
-                    if (bar != null) {
-                        bar.step(s);
-                    }
-                    boolean due = everySteps > 0 && model.stepsTrained() % everySteps == 0;
-                    if (due || stop.requested()) {
-                        state = new TrainingState(TrainingState.VERSION, epoch, model.stepsTrained(), b, lossSum, taskSum,
-                                samples, state.best(), state.bestEpoch(), state.sinceBest(), state.bestFile(), false, false,
-                                state.trainFile(), state.validFile());
-                        lastCheckpoint = ck.save(model, state);
-                    }
-                    if (stop.requested()) {
-                        if (bar != null) {
-                            bar.clear();
-                        }
-                        throw interrupted("interrupted at epoch " + (epoch + 1) + ", step " + model.stepsTrained()
-                                + "; checkpoint " + lastCheckpoint + " written; continue with --resume");
-                    }
-                }
-                if (b == 0) {
-                    throw CliException.badData(train + ": no data rows to train on", null);
-                }
-                EvaluationReport report = validIt == null ? null : model.evaluate(validIt);
-                double value = report != null ? report.metric(monitor) : Double.NaN;
-                double best = state.best() == null ? Double.NaN : state.best();
-                double minDelta = es != null ? es.minDelta() : 0;
-                boolean improved = report != null && (Double.isNaN(best)
-                        || (higher ? value > best + minDelta : value < best - minDelta));
-                int bestEpoch = state.bestEpoch();
-                int sinceBest = state.sinceBest();
-                String bestFile = state.bestFile();
-                if (improved) {
-                    best = value;
-                    bestEpoch = epoch;
-                    sinceBest = 0;
-                } else {
-                    sinceBest++;
-                }
-                model.completeEpoch();
-                if (improved && es != null && es.restoreBest()) {
-                    bestFile = ck.saveBest(model);
-                }
-                boolean last = model.epochsTrained() >= totalEpochs;
-                boolean stopEarly = es != null && sinceBest >= es.patience() && !last;
-                state = new TrainingState(TrainingState.VERSION, epoch + 1, model.stepsTrained(), 0, 0, Map.of(), 0,
-                        Double.isNaN(best) ? null : best, bestEpoch, sinceBest, bestFile, last || stopEarly, stopEarly,
-                        state.trainFile(), state.validFile());
-                if (state.complete() || (everyEpochs > 0 && (epoch + 1) % everyEpochs == 0)) {
-                    lastCheckpoint = ck.save(model, state);
-                }
-                if (bar != null) {
-                    bar.clear();
-                }
-                double secs = (System.nanoTime() - epochStart) / 1e9;
-                out().println(epochLine(epoch, totalEpochs, b, lossSum, taskSum, report, improved && monitor != null,
-                        secs, sessionSamples, state.complete() || (everyEpochs > 0 && (epoch + 1) % everyEpochs == 0)
-                                ? lastCheckpoint : null));
-                out().flush();
-                if (stopEarly) {
-                    out().printf(Locale.ROOT, "early stop: %s did not improve for %d epoch(s); best epoch %d (%s %.6g)%n",
-                            monitor, sinceBest, bestEpoch + 1, monitor, best);
-                }
-                if (stop.requested() && !state.complete()) {
-                    throw interrupted("interrupted after epoch " + (epoch + 1) + "; "
-                            + (lastCheckpoint != null ? "checkpoint " + lastCheckpoint + " written; " : "")
-                            + "continue with --resume");
-                }
+            result = model.fit(trainIt, validIt, options.build());
+        } catch (NonFiniteLossException e) {
+            if (bar != null) {
+                bar.clear();
+            }
+            throw diverged(e, ck, outFile);
+        } catch (IllegalArgumentException e) {
+            if (e instanceof InvalidDataException) {
+                throw e;
+            }
+            throw CliException.badData(train + ": " + e.getMessage(), e);
+        }
+        if (result.interrupted()) {
+            if (bar != null) {
+                bar.clear();
+            }
+            FitState s = model.fitState().orElseThrow();
+            String checkpoint = result.lastCheckpoint() != null ? "checkpoint " + result.lastCheckpoint() + " written; " : "";
+            throw interrupted((s.batchInEpoch() > 0 ? "interrupted at epoch " + (s.epoch() + 1) + ", step " + s.step()
+                    : "interrupted after epoch " + s.epoch()) + "; " + checkpoint + "continue with --resume");
+        }
+        return finish(model, result, outFile);
+    }
+
+    /** After every epoch, one line with the training and validation figures; the early stop, when it happens. */
+    private final class EpochLines implements TrainingListener {
+        private final ProgressBar bar;
+        private final PleConfig config;
+
+        EpochLines(ProgressBar bar, PleConfig config) {
+            this.bar = bar;
+            this.config = config;
+        }
+
+        @Override
+        public void onEpochEnd(EpochResult e) {
+            if (bar != null) {
+                bar.clear();
+            }
+            out().println(epochLine(e, config.training().epochs(), config.training().earlyStopping() != null
+                    || valid != null));
+            out().flush();
+        }
+
+        @Override
+        public void onTrainingEnd(TrainingResult r) {
+            if (r.stoppedEarly() && !r.epochs().isEmpty()) {
+                EarlyStopping es = config.training().earlyStopping();
+                out().printf(Locale.ROOT, "early stop: %s did not improve for %d epoch(s); best epoch %d (%s %.6g)%n",
+                        es.metric(), es.patience(), r.bestEpoch() + 1,
+                        config.training().earlyStopping().metric(), r.bestValue());
             }
         }
-        return finish(run, state, ck, outFile);
     }
 
     /**
@@ -563,10 +532,10 @@ final class TrainCommand implements Callable<Integer> {
         return new CliException(ExitCodes.INTERRUPTED, message).reported();
     }
 
-    private CliException diverged(NonFiniteLossException e, int batchInEpoch, Checkpoints ck, Path outFile) {
+    private CliException diverged(NonFiniteLossException e, CheckpointDirectory ck, Path outFile) {
         List<Path> kept = ck.list();
         String where = "training diverged at epoch " + (e.epoch() + 1) + ", step " + e.step() + " (batch "
-                + (batchInEpoch + 1) + " of the epoch): ";
+                + (e.batchInEpoch() + 1) + " of the epoch): ";
         String what;
         if (e.parameter() == null) {
             what = "non-finite loss in task(s) " + e.nonFiniteTasks() + " (task losses " + e.taskLoss() + ")";
@@ -580,45 +549,30 @@ final class TrainCommand implements Callable<Integer> {
                 + "; " + outFile.getFileName() + " was not written (try a lower --learning-rate, or check the data)", e);
     }
 
-    private int finish(Run run, TrainingState state, Checkpoints ck, Path outFile) {
-        PleModel result = run.model();
-        EarlyStopping es = result.config().training().earlyStopping();
-        int lastEpoch = state.epoch() - 1;
-        boolean restore = es != null && es.restoreBest() && state.bestFile() != null && state.bestEpoch() != lastEpoch;
-        PleModel best = null;
+    /** Writes the model (the best epoch's parameters when early stopping restored them) without optimiser state. */
+    private int finish(PleModel model, TrainingResult result, Path outFile) {
+        FitState state = model.fitState().orElseThrow();
         try {
-            if (restore) {
-                Path file = ck.dir().resolve(state.bestFile());
-                best = LoadedModel.loadModel(file);
-                result = best;
-            }
-            result.attach(Checkpoints.STATE, Checkpoints.toJson(state));
-            try {
-                result.save(outFile, false);
-            } catch (IOException e) {
-                throw CliException.io("cannot write " + outFile + ": " + e, e);
-            }
-        } finally {
-            if (best != null) {
-                best.close();
-            }
+            model.save(outFile, SaveOptions.parametersOnly());
+        } catch (IOException e) {
+            throw CliException.io("cannot write " + outFile + ": " + e, e);
         }
         out().printf(Locale.ROOT, "saved %s: %d epoch(s), %d step(s)%s%s%n", outFile, state.epoch(), state.step(),
                 state.stoppedEarly() ? ", stopped early" : "",
-                restore ? ", parameters of the best epoch " + (state.bestEpoch() + 1) + " restored" : "");
+                result.restoredBest() ? ", parameters of the best epoch " + (state.bestEpoch() + 1) + " restored" : "");
         return ExitCodes.OK;
     }
 
-    private static String epochLine(int epoch, int epochs, int batches, double lossSum, Map<String, Double> taskSum,
-                                    EvaluationReport v, boolean best, double secs, long sessionSamples, Path checkpoint) {
-        StringBuilder sb = new StringBuilder(String.format(Locale.ROOT, "epoch %d/%d: train loss %.5f", epoch + 1, epochs,
-                lossSum / batches));
-        if (taskSum.size() > 1) {
+    private static String epochLine(EpochResult e, int epochs, boolean monitored) {
+        StringBuilder sb = new StringBuilder(String.format(Locale.ROOT, "epoch %d/%d: train loss %.5f", e.epoch() + 1,
+                epochs, e.trainLoss()));
+        if (e.taskLoss().size() > 1) {
             sb.append(" [");
-            taskSum.forEach((k, x) -> sb.append(sb.charAt(sb.length() - 1) == '[' ? "" : " ").append(k)
-                    .append(String.format(Locale.ROOT, " %.5f", x / batches)));
+            e.taskLoss().forEach((k, x) -> sb.append(sb.charAt(sb.length() - 1) == '[' ? "" : " ").append(k)
+                    .append(String.format(Locale.ROOT, " %.5f", x)));
             sb.append(']');
         }
+        EvaluationReport v = e.validation();
         if (v != null) {
             sb.append(String.format(Locale.ROOT, " | valid loss %.5f", v.loss()));
             for (TaskMetrics m : v.tasks().values()) {
@@ -627,12 +581,12 @@ final class TrainCommand implements Callable<Integer> {
                         : String.format(Locale.ROOT, " | %s mse %.5g mae %.5g", m.task(), m.mse(), m.mae()));
             }
         }
-        if (best) {
+        if (e.improved() && monitored) {
             sb.append(" (best)");
         }
-        sb.append(String.format(Locale.ROOT, " | %.1fs, %,.0f samples/s", secs, sessionSamples / Math.max(secs, 1e-9)));
-        if (checkpoint != null) {
-            sb.append(" | checkpoint ").append(checkpoint.getFileName());
+        sb.append(String.format(Locale.ROOT, " | %.1fs, %,.0f samples/s", e.seconds(), e.samplesPerSecond()));
+        if (e.checkpoint() != null) {
+            sb.append(" | checkpoint ").append(e.checkpoint().getFileName());
         }
         return sb.toString();
     }

@@ -4,8 +4,11 @@
  *
  * <p><b>Files.</b> A model file is a ple-model bundle with three attachments: {@code preprocessing} (the fitted
  * ple-datavec pipeline), {@code job} (the complete job config, for the CSV layout) and {@code columns} (the training
- * file's column names), plus {@code training-state} ({@link io.github.ple4j.cli.TrainingState}). Checkpoints are the
- * same bundles with optimiser state, in {@code OUT.checkpoints/step-NNNNNNNNNNNN.ple}.
+ * file's column names), plus {@code data-files} (fingerprints of the training and validation files) and ple-model's
+ * {@code fit-state} ({@link io.github.ple4j.model.train.FitState}). Checkpoints are the same bundles with optimiser
+ * state, in {@code OUT.checkpoints/step-NNNNNNNNNNNN.ple}, written by ple-model's
+ * {@link io.github.ple4j.model.train.CheckpointDirectory}: the command maps its options onto
+ * {@link io.github.ple4j.model.train.FitOptions} and trains with the library's own loop.
  *
  * <p><b>Reliability contracts.</b>
  * <ul>

@@ -1,5 +1,7 @@
 package io.github.ple4j.cli;
 
+import io.github.ple4j.model.train.CheckpointDirectory;
+import io.github.ple4j.model.train.FitState;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.github.ple4j.cli.job.JobJson;
 import io.github.ple4j.model.PleModel;
@@ -60,9 +62,9 @@ class CommandsTest {
         try (PleModel m = PleModel.load(ck.resolve("step-000000000015.ple"))) {
             assertEquals(15, m.stepsTrained());
             assertEquals(1, m.epochsTrained());
-            TrainingState s = Checkpoints.fromJson(m.attachment(Checkpoints.STATE).orElseThrow());
+            FitState s = m.fitState().orElseThrow();
             assertEquals(5, s.batchInEpoch());
-            assertTrue(s.trainFile().startsWith("bytes "));
+            assertTrue(DataFiles.of(m, ck).train().startsWith("bytes "));
         }
     }
 
@@ -155,7 +157,7 @@ class CommandsTest {
         }
         assertEquals(n.get("parameters").asLong(), sum);
         assertEquals(20, n.get("steps").asInt());
-        assertTrue(n.get("trainingState").get("complete").asBoolean());
+        assertTrue(n.get("fitState").get("complete").asBoolean());
     }
 
     @Test
@@ -228,7 +230,7 @@ class CommandsTest {
     @Test
     void twoRunsCannotShareACheckpointDirectory() throws IOException {
         Path out = dir.resolve("locked.ple");
-        try (Checkpoints held = new Checkpoints(dir.resolve("locked.ple.checkpoints"), 3)) {
+        try (CheckpointDirectory held = CheckpointDirectory.open(dir.resolve("locked.ple.checkpoints"), 3)) {
             PleCli.Result r = expect(ExitCodes.IO, "train", "--config", job, "--train", train, "--out", out, "--quiet");
             assertTrue(r.err().contains("another training run is using the checkpoint directory"), r.err());
             assertCleanError(r);
@@ -291,8 +293,8 @@ class CommandsTest {
         assertFalse(r.out().contains("epoch 3/3"), r.out());
         ResumeTest.assertSameParameters(dir.resolve("es.ple.checkpoints/best-epoch-0001.ple"), out);
         try (PleModel m = PleModel.load(out)) {
-            assertEquals(1, m.epochsTrained(), "the restored model is the one after epoch 1");
-            TrainingState s = Checkpoints.fromJson(m.attachment(Checkpoints.STATE).orElseThrow());
+            assertEquals(2, m.epochsTrained(), "epoch 1's parameters, trained for 2 epochs");
+            FitState s = m.fitState().orElseThrow();
             assertTrue(s.complete() && s.stoppedEarly());
             assertEquals(0, s.bestEpoch());
         }

@@ -1,5 +1,6 @@
 package io.github.ple4j.cli;
 
+import io.github.ple4j.model.SaveOptions;
 import io.github.ple4j.model.PleModel;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -165,7 +166,7 @@ class ModelFileSafetyTest {
     void aBundleNotWrittenByTrainIsRefusedForPrediction() throws IOException {
         Path plain = dir.resolve("plain.ple");
         try (PleModel m = PleModel.load(model)) {
-            PleModel.create(m.config()).save(plain, false);
+            PleModel.create(m.config()).save(plain, SaveOptions.parametersOnly());
         }
         rejected(plain, "has no 'preprocessing' attachment", false);
         expect(0, "inspect", "--model", plain);

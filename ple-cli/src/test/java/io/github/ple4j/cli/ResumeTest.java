@@ -1,5 +1,7 @@
 package io.github.ple4j.cli;
 
+import io.github.ple4j.model.io.ModelBundle;
+import io.github.ple4j.model.train.FitState;
 import io.github.ple4j.model.NativeSelection;
 import io.github.ple4j.model.PleModel;
 import org.junit.jupiter.api.Test;
@@ -32,8 +34,16 @@ class ResumeTest {
         try (PleModel a = PleModel.load(expected); PleModel b = PleModel.load(actual)) {
             assertEquals(a.epochsTrained(), b.epochsTrained(), "epochs");
             assertEquals(a.stepsTrained(), b.stepsTrained(), "steps");
-            assertEquals(a.attachment(Checkpoints.STATE), b.attachment(Checkpoints.STATE));
+            assertEquals(a.attachment(FitState.ATTACHMENT), b.attachment(FitState.ATTACHMENT));
         }
+    }
+
+    static String stepFile(long step) {
+        return String.format(java.util.Locale.ROOT, "step-%012d.ple", step);
+    }
+
+    static FitState peekState(Path checkpoint) throws IOException {
+        return FitState.fromJson(ModelBundle.peekAttachment(checkpoint, FitState.ATTACHMENT).orElseThrow());
     }
 
     /** The raw IEEE-754 bits of a FLOAT array's values, in C order. */
@@ -76,11 +86,11 @@ class ResumeTest {
         // 150 rows / 16 = 10 batches per epoch: step 12 is after batch 2 of epoch 2, step 20 the end of epoch 2.
         for (long step : new long[]{12, 20}) {
             Path resumeDir = Files.createDirectories(dir.resolve("resume-" + step));
-            Path file = ck.resolve(Checkpoints.stepFileName(step));
+            Path file = ck.resolve(stepFile(step));
             Files.copy(file, resumeDir.resolve(file.getFileName()));
             org.junit.jupiter.api.Assertions.assertThrows(AssertionError.class, () -> assertSameParameters(file, full),
                     "control: the comparison tells an earlier checkpoint from the final model");
-            TrainingState s = Checkpoints.peekState(file);
+            FitState s = peekState(file);
             assertEquals(step == 12 ? 2 : 0, s.batchInEpoch());
             if (s.bestFile() != null) {
                 Files.copy(ck.resolve(s.bestFile()), resumeDir.resolve(s.bestFile()));
@@ -118,10 +128,10 @@ class ResumeTest {
         Path out = dir.resolve("killed.ple");
         Path ck = dir.resolve("killed.ple.checkpoints");
         Process p = startTraining(job, train, out);
-        awaitCheckpointThen(p, ck.resolve(Checkpoints.stepFileName(20)), Process::destroyForcibly);
+        awaitCheckpointThen(p, ck.resolve(stepFile(20)), Process::destroyForcibly);
         assertEquals(137, p.exitValue(), "killed by SIGKILL (128 + 9)");
         assertFalse(Files.exists(out), "the killed run had not finished");
-        long steps = Checkpoints.peekState(newest(ck)).step();
+        long steps = peekState(newest(ck)).step();
         assertTrue(steps >= 20 && steps < 200, "killed mid-training, last checkpoint at step " + steps);
         PleCli.Result resumed = expect(0, "train", "--config", job, "--train", train, "--out", out,
                 "--checkpoint-every-steps", 10, "--resume", "--quiet");
@@ -132,13 +142,13 @@ class ResumeTest {
         Path termOut = dir.resolve("terminated.ple");
         Path termCk = dir.resolve("terminated.ple.checkpoints");
         Process q = startTraining(job, train, termOut);
-        awaitCheckpointThen(q, termCk.resolve(Checkpoints.stepFileName(10)), Process::destroy);
+        awaitCheckpointThen(q, termCk.resolve(stepFile(10)), Process::destroy);
         String log = Files.readString(dir.resolve("terminated.ple.log"));
         assertEquals(143, q.exitValue(), "ended by SIGTERM (128 + 15) after the checkpoint:\n" + log);
         java.util.regex.Matcher m = java.util.regex.Pattern.compile("error: interrupted at epoch \\d, step (\\d+); checkpoint (\\S+) written")
                 .matcher(log);
         assertTrue(m.find(), log);
-        assertEquals(Long.parseLong(m.group(1)), Checkpoints.peekState(newest(termCk)).step(), "a checkpoint at the step it stopped");
+        assertEquals(Long.parseLong(m.group(1)), peekState(newest(termCk)).step(), "a checkpoint at the step it stopped");
         expect(0, "train", "--config", job, "--train", train, "--out", termOut, "--checkpoint-every-steps", 10, "--resume", "--quiet");
         assertSameWeights(reference, termOut);
     }

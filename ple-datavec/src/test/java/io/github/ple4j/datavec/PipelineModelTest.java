@@ -1,6 +1,7 @@
 package io.github.ple4j.datavec;
 
 import io.github.ple4j.datavec.records.CsvFileReader;
+import io.github.ple4j.model.train.FitOptions;
 import io.github.ple4j.model.PleModel;
 import io.github.ple4j.model.config.PleConfig;
 import io.github.ple4j.model.config.TaskSpec;
@@ -36,7 +37,7 @@ class PipelineModelTest {
         try (PleModel model = PleModel.create(config);
              CloseableMultiDataSetIterator it = p.iterator(CsvFileReader.open(train), config, 3);
              CloseableMultiDataSetIterator valid = p.iterator(CsvFileReader.open(train), config, 3, false)) {
-            TrainingResult r = model.fitEpochs(2, it, valid);
+            TrainingResult r = model.fit(it, valid, FitOptions.builder().epochs(2).build());
             assertEquals(2, r.epochs().size());
             EvaluationReport report = model.evaluate(valid);
             assertTrue(Double.isFinite(report.metric("loss")), report.toTable());

@@ -41,7 +41,7 @@ class ReadmeExampleTest {
             System.out.println(report.toTable());   // AUC, log loss, accuracy per task
             data.test().reset();
             p = model.predict(data.test().next());            // per-task probabilities [B, 1]
-            model.save(file, true);                     // one versioned file, optimiser state kept
+            model.save(file);                     // one versioned file, optimiser state kept
         }
         assertTrue(report.metric("marital.auc") > 0.8, report.toTable());
         assertEquals(256, p.task("income").size(0));

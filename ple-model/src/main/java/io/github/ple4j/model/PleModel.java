@@ -12,7 +12,9 @@ import io.github.ple4j.model.infer.Predictor;
 import io.github.ple4j.model.io.BundleContents;
 import io.github.ple4j.model.io.MalformedModelException;
 import io.github.ple4j.model.io.ModelBundle;
-import io.github.ple4j.model.train.StepInfo;
+import io.github.ple4j.model.train.FitLoop;
+import io.github.ple4j.model.train.FitOptions;
+import io.github.ple4j.model.train.FitState;
 import io.github.ple4j.model.train.Trainer;
 import io.github.ple4j.model.train.TrainingListener;
 import io.github.ple4j.model.train.TrainingResult;
@@ -22,11 +24,13 @@ import org.nd4j.linalg.dataset.api.MultiDataSet;
 import org.nd4j.linalg.dataset.api.iterator.MultiDataSetIterator;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * A PLE-family multi-task model (Tang et al., "Progressive Layered Extraction (PLE): A Novel Multi-Task
@@ -38,7 +42,7 @@ import java.util.Map;
  * try (PleModel model = PleModel.create(config)) {
  *     model.fit(train, valid, new ProgressListener(System.out, 10, config.training().epochs()));
  *     Predictions p = model.predict(features);
- *     model.save(Path.of("census.ple"), true);
+ *     model.save(Path.of("census.ple"));
  * }
  * }</pre>
  *
@@ -95,15 +99,20 @@ public final class PleModel implements AutoCloseable {
         return trainer == null ? 0 : trainer.epoch();
     }
 
-    /** The underlying SameDiff graph, for advanced use (listeners, inspection). */
+    /**
+     * The underlying SameDiff graph, for inspection (its variables, ops and shapes). Training and prediction run
+     * it with the library's own {@link io.github.ple4j.model.exec.ExecutionPlan}, not with SameDiff's session, so
+     * SameDiff listeners attached to it are not called.
+     */
     public SameDiff sameDiff() {
         open();
         return graph.sameDiff();
     }
 
     /**
-     * Trains until {@code training.epochs} epochs are complete in total (a resumed model continues from
-     * the epoch it was saved at).
+     * Trains until {@code training.epochs} epochs are complete in total (a loaded model continues from the epoch
+     * it was saved at); the same as {@link #fit(MultiDataSetIterator, MultiDataSetIterator, FitOptions)} with
+     * these listeners and nothing else.
      *
      * @param train     training batches
      * @param valid     validation batches, or null (required by early stopping)
@@ -111,54 +120,60 @@ public final class PleModel implements AutoCloseable {
      * @throws IllegalStateException when the model has already trained all configured epochs
      */
     public TrainingResult fit(MultiDataSetIterator train, MultiDataSetIterator valid, TrainingListener... listeners) {
-        int remaining = config().training().epochs() - epochsTrained();
-        if (remaining <= 0) {
-            throw new IllegalStateException("the model has already trained " + epochsTrained()
-                    + " epoch(s) and training.epochs is " + config().training().epochs()
-                    + "; use fitEpochs(n, ...) to train more");
-        }
-        return fitEpochs(remaining, train, valid, listeners);
+        return fit(train, valid, FitOptions.of(Arrays.asList(listeners)));
     }
 
-    /** Trains {@code epochs} more epochs. */
-    public TrainingResult fitEpochs(int epochs, MultiDataSetIterator train, MultiDataSetIterator valid,
-                                    TrainingListener... listeners) {
+    /**
+     * Trains with options: checkpoints every N steps or epochs (atomic files, the newest K kept), resuming from a
+     * checkpoint mid-epoch, a stop request, another number of epochs. The loop is {@link FitLoop}.
+     *
+     * <pre>{@code
+     * try (CheckpointDirectory ck = CheckpointDirectory.open(dir, 3)) {
+     *     Optional<CheckpointDirectory.Checkpoint> last = ck.latest(System.err::println);
+     *     try (PleModel m = last.map(CheckpointDirectory.Checkpoint::model).orElseGet(() -> PleModel.create(config))) {
+     *         m.fit(train, valid, FitOptions.builder().checkpoints(ck).checkpointEverySteps(1000)
+     *                 .resume(last.isPresent()).build());
+     *     }
+     * }
+     * }</pre>
+     *
+     * @throws IllegalStateException when the model has already trained the epochs asked for, or {@code resume} is
+     *                               set but the model has no saved fit state
+     */
+    public TrainingResult fit(MultiDataSetIterator train, MultiDataSetIterator valid, FitOptions options) {
         open();
-        if (epochs < 1) {
-            throw new IllegalArgumentException("epochs must be >= 1 but was " + epochs);
-        }
         Trainer t = trainer();
-        return t.fit(epochs, train, valid, it -> predictor.evaluate(it, t.epoch(), t.step()), Arrays.asList(listeners));
+        FitState state;
+        if (options.resume()) {
+            state = fitState().orElseThrow(() -> new IllegalStateException("FitOptions.resume is set but the model "
+                    + "has no saved fit state (load it from a checkpoint written by fit)"));
+        } else {
+            state = FitState.start(t.epoch(), t.step());
+            int total = options.epochs() != null ? options.epochs() : config().training().epochs();
+            if (t.epoch() >= total) {
+                throw new IllegalStateException("the model has already trained " + t.epoch() + " epoch(s) and "
+                        + (options.epochs() != null ? "FitOptions.epochs" : "training.epochs") + " is " + total
+                        + "; ask for more with FitOptions.builder().epochs(n)");
+            }
+        }
+        return new FitLoop(this, t, it -> predictor.evaluate(it, t.epoch(), t.step()), options, valid != null)
+                .run(train, valid, state);
     }
 
-    /** One optimisation step on one batch; returns the batch's total loss before the update. */
+    /**
+     * One optimisation step on one batch, for callers that run their own loop (it does not count epochs);
+     * returns the batch's total loss before the update. Throws
+     * {@link io.github.ple4j.model.train.NonFiniteLossException} before changing any parameter when the loss or a
+     * gradient is not finite.
+     */
     public double fitBatch(MultiDataSet batch) {
         open();
         return trainer().step(batch, 0).loss();
     }
 
-    /**
-     * One optimisation step, for callers that run their own epoch loop (to checkpoint and resume mid-epoch):
-     * {@link #fitEpochs} does exactly this for every batch of an epoch, then {@link #completeEpoch()}. Throws
-     * {@link io.github.ple4j.model.train.NonFiniteLossException} before changing any parameter when the loss or
-     * a gradient is not finite.
-     *
-     * @param batch        the batch
-     * @param batchInEpoch index of the batch within the current epoch (reported in the result)
-     */
-    public StepInfo fitStep(MultiDataSet batch, int batchInEpoch) {
-        open();
-        return trainer().step(batch, batchInEpoch);
-    }
-
-    /**
-     * Counts the current epoch as complete, for callers that run their own loop with {@link #fitStep}: the epoch
-     * counter (saved in bundles, used by dynamic loss weights and {@link #fit}) moves on by one.
-     */
-    public void completeEpoch() {
-        open();
-        Trainer t = trainer();
-        t.setCounters(t.epoch() + 1, t.step(), t.optimizerStep());
+    /** The fit state saved with the model by {@link #fit} (a checkpoint's position in its run), if any. */
+    public Optional<FitState> fitState() {
+        return attachment(FitState.ATTACHMENT).map(FitState::fromJson);
     }
 
     /** Optimisation steps done so far (restored by {@link #load}). */
@@ -224,18 +239,45 @@ public final class PleModel implements AutoCloseable {
         return m;
     }
 
+    /** Saves the model with its optimiser state (so training resumes exactly) as one versioned bundle, atomically. */
+    public void save(Path file) throws IOException {
+        save(file, SaveOptions.forResuming());
+    }
+
     /**
-     * Saves the model as one versioned bundle file, atomically.
+     * Saves the model as one versioned bundle file, atomically. The epoch and step counters are always stored.
      *
-     * @param includeUpdaterState also store the optimiser state, so training resumes exactly; the epoch and step
-     *                            counters are always stored (without state, a loaded model continues counting
-     *                            but its optimiser starts afresh)
+     * @param options whether to store the optimiser state ({@link SaveOptions#forResuming()},
+     *                {@link SaveOptions#parametersOnly()})
      */
-    public void save(Path file, boolean includeUpdaterState) throws IOException {
+    public void save(Path file, SaveOptions options) throws IOException {
         open();
-        Map<String, INDArray> updater = includeUpdaterState && trainer != null ? trainer.updaterState() : Map.of();
+        Map<String, INDArray> updater = options.optimizerState() && trainer != null ? trainer.updaterState() : Map.of();
         ModelBundle.write(file, new BundleContents(config(), parameters(), updater, epochsTrained(),
                 trainer == null ? 0 : trainer.step(), trainer == null ? 0 : trainer.optimizerStep(), attachments));
+    }
+
+    /**
+     * Replaces this model's parameters with those of a bundle of the same config (counters, optimiser state and
+     * attachments stay as they are): how a fit restores its best epoch from a checkpoint directory.
+     *
+     * @throws UncheckedIOException     when the file cannot be read
+     * @throws IllegalArgumentException when the bundle's parameters do not match this model's
+     */
+    public void restoreParameters(Path file) {
+        open();
+        BundleContents c;
+        try {
+            c = ModelBundle.read(file);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + file + ": " + e.getMessage(), e);
+        }
+        try {
+            checkParameters(c, file);
+        } catch (MalformedModelException e) {
+            throw new IllegalArgumentException(e.getMessage(), e);
+        }
+        c.parameters().forEach((n, a) -> graph.sameDiff().getVariable(n).getArr().assign(a));
     }
 
     /**
@@ -256,7 +298,7 @@ public final class PleModel implements AutoCloseable {
         }
     }
 
-    private void restore(BundleContents c, Path file) throws MalformedModelException {
+    private void checkParameters(BundleContents c, Path file) throws MalformedModelException {
         List<String> names = graph.parameterNames();
         for (String n : names) {
             if (!c.parameters().containsKey(n)) {
@@ -269,6 +311,10 @@ public final class PleModel implements AutoCloseable {
             }
             checkShape(file, "parameter", n, graph.sameDiff().getVariable(n).getArr(), c.parameters().get(n));
         }
+    }
+
+    private void restore(BundleContents c, Path file) throws MalformedModelException {
+        checkParameters(c, file);
         Trainer t = null;
         if (!c.updaterState().isEmpty() || c.epoch() > 0 || c.step() > 0) {
             t = new Trainer(graph, feeds);
@@ -329,7 +375,7 @@ public final class PleModel implements AutoCloseable {
     }
 
     /**
-     * Starts timing every op of the training step ({@link #fitBatch} and friends) and of {@link #predict}; each
+     * Starts timing every op of the training step ({@link #fit}, {@link #fitBatch}) and of {@link #predict}; each
      * op then costs two clock reads more. {@link #profile()} gives the totals. For finding where time goes.
      */
     public void startProfiling() {

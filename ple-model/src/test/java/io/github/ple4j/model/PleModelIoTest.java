@@ -1,5 +1,7 @@
 package io.github.ple4j.model;
 
+import io.github.ple4j.model.SaveOptions;
+import io.github.ple4j.model.train.FitOptions;
 import io.github.ple4j.model.config.CategoricalField;
 import io.github.ple4j.model.config.ExtractionSpec;
 import io.github.ple4j.model.config.InputSpec;
@@ -98,7 +100,7 @@ class PleModelIoTest {
             assertFalse(java.util.Arrays.equals(fresh.asDoubles("a"), before.asDoubles("a")));
             params = m.parameters();
             numParams = m.numParams();
-            m.save(f, false);
+            m.save(f, SaveOptions.parametersOnly());
         }
         try (PleModel back = PleModel.load(f)) {
             assertEquals(cfg, back.config());
@@ -147,7 +149,7 @@ class PleModelIoTest {
                     "embeddings were trained");
             before = m.predict(x, c);
             params = m.parameters();
-            m.save(f, true);
+            m.save(f);
         }
         try (PleModel back = PleModel.load(f)) {
             assertEquals(cfg, back.config());
@@ -166,7 +168,7 @@ class PleModelIoTest {
         try (PleModel m = PleModel.create(cfg)) {
             m.fitBatch(TestData.twoBinaryTasks(1, 60, F, DataType.DOUBLE));
             before = m.predict(x);
-            m.save(f, false);
+            m.save(f, SaveOptions.parametersOnly());
         }
         assertTrue(new String(BundleZip.entries(f).get("params/0.npy"), 0, 30, StandardCharsets.US_ASCII)
                 .contains("'<f8'"));
@@ -188,14 +190,14 @@ class PleModelIoTest {
         Path f = dir.resolve("half.ple");
         Map<String, INDArray> afterOne;
         try (PleModel b = PleModel.create(cfg)) {
-            b.fitEpochs(1, train(), null);
+            b.fit(train(), null, FitOptions.builder().epochs(b.epochsTrained() + 1).build());
             afterOne = b.parameters();
-            b.save(f, true);
+            b.save(f);
         }
         try (PleModel b = PleModel.load(f)) {
             assertEquals(1, b.epochsTrained());
             assertSameParameters(afterOne, b.parameters());
-            b.fitEpochs(1, train(), null);
+            b.fit(train(), null, FitOptions.builder().epochs(b.epochsTrained() + 1).build());
             assertEquals(2, b.epochsTrained());
             assertSameParameters(expected, b.parameters());
         }
@@ -224,8 +226,8 @@ class PleModelIoTest {
         PleConfig cfg = ple(0.0, LossWeighting.fixed());
         Path f = dir.resolve("m.ple");
         try (PleModel b = PleModel.create(cfg)) {
-            b.fitEpochs(1, train(), null);
-            b.save(f, true);
+            b.fit(train(), null, FitOptions.builder().epochs(b.epochsTrained() + 1).build());
+            b.save(f);
         }
         try (PleModel b = PleModel.load(f)) {
             assertEquals(1, b.fit(train(), null).epochs().size());
@@ -243,15 +245,15 @@ class PleModelIoTest {
         }
         Path f = dir.resolve("noupdater.ple");
         try (PleModel b = PleModel.create(cfg)) {
-            b.fitEpochs(1, train(), null);
-            b.save(f, false);
+            b.fit(train(), null, FitOptions.builder().epochs(b.epochsTrained() + 1).build());
+            b.save(f, SaveOptions.parametersOnly());
         }
         assertEquals(0, BundleZip.json(BundleZip.entries(f), "manifest.json").get("updaterState").size());
         assertEquals(1, BundleZip.json(BundleZip.entries(f), "manifest.json").get("epoch").asInt());
         try (PleModel b = PleModel.load(f)) {
             // The counters are stored either way; only the optimiser moments are lost.
             assertEquals(1, b.epochsTrained());
-            b.fitEpochs(1, train(), null);
+            b.fit(train(), null, FitOptions.builder().epochs(b.epochsTrained() + 1).build());
             assertFalse(sameParameters(expected, b.parameters()), "Adam moments were not saved, so the runs differ");
         }
     }
@@ -260,7 +262,7 @@ class PleModelIoTest {
     void untrainedModelSavedWithUpdaterStateHasNoState(@TempDir Path dir) throws IOException {
         Path f = dir.resolve("fresh.ple");
         try (PleModel m = PleModel.create(ple(0.0, LossWeighting.fixed()))) {
-            m.save(f, true);
+            m.save(f);
         }
         assertEquals(0, BundleZip.json(BundleZip.entries(f), "manifest.json").get("updaterState").size());
         try (PleModel m = PleModel.load(f)) {
@@ -273,7 +275,7 @@ class PleModelIoTest {
         Path f = dir.resolve("m.ple");
         try (PleModel m = PleModel.create(ple(0.0, LossWeighting.fixed()))) {
             m.fitBatch(TestData.twoBinaryTasks(1, 30, F, DataType.FLOAT));
-            m.save(f, true);
+            m.save(f);
         }
         Path g = dir.resolve("bad.ple");
         BundleZip.editJson(f, g, "manifest.json",
@@ -288,7 +290,7 @@ class PleModelIoTest {
         Path f = dir.resolve("m.ple");
         try (PleModel m = PleModel.create(ple(0.0, LossWeighting.fixed()))) {
             m.fitBatch(TestData.twoBinaryTasks(1, 30, F, DataType.FLOAT));
-            m.save(f, true);
+            m.save(f);
         }
         Path g = dir.resolve("partial.ple");
         String[] dropped = new String[1];
@@ -309,23 +311,23 @@ class PleModelIoTest {
             m.fit(train(), null);
             IllegalStateException e = assertThrows(IllegalStateException.class, () -> m.fit(train(), null));
             assertEquals("the model has already trained 2 epoch(s) and training.epochs is 2; "
-                    + "use fitEpochs(n, ...) to train more", e.getMessage());
-            m.save(f, true);
+                    + "ask for more with FitOptions.builder().epochs(n)", e.getMessage());
+            m.save(f);
         }
         try (PleModel m = PleModel.load(f)) {
             IllegalStateException e = assertThrows(IllegalStateException.class, () -> m.fit(train(), null));
             assertEquals("the model has already trained 2 epoch(s) and training.epochs is 2; "
-                    + "use fitEpochs(n, ...) to train more", e.getMessage());
-            m.fitEpochs(1, train(), null);
+                    + "ask for more with FitOptions.builder().epochs(n)", e.getMessage());
+            m.fit(train(), null, FitOptions.builder().epochs(m.epochsTrained() + 1).build());
             assertEquals(3, m.epochsTrained());
         }
     }
 
     @Test
-    void fitEpochsRejectsZero() {
+    void fitOptionsRejectZeroEpochs() {
         try (PleModel m = PleModel.create(ple(0.0, LossWeighting.fixed()))) {
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                    () -> m.fitEpochs(0, train(), null));
+                    () -> m.fit(train(), null, FitOptions.builder().epochs(m.epochsTrained() + 0).build()));
             assertEquals("epochs must be >= 1 but was 0", e.getMessage());
             assertEquals(0, m.epochsTrained());
         }
@@ -342,13 +344,13 @@ class PleModelIoTest {
         List<org.junit.jupiter.api.function.Executable> uses = List.of(
                 () -> m.predict(probe()),
                 () -> m.fit(train(), null),
-                () -> m.fitEpochs(1, train(), null),
+                () -> m.fit(train(), null, FitOptions.builder().epochs(m.epochsTrained() + 1).build()),
                 () -> m.fitBatch(TestData.twoBinaryTasks(1, 10, F, DataType.FLOAT)),
                 () -> m.evaluate(train()),
                 () -> m.gateWeights(probe()),
                 () -> m.parameters(),
                 () -> m.sameDiff(),
-                () -> m.save(dir.resolve("closed.ple"), false));
+                () -> m.save(dir.resolve("closed.ple"), SaveOptions.parametersOnly()));
         for (org.junit.jupiter.api.function.Executable u : uses) {
             IllegalStateException e = assertThrows(IllegalStateException.class, u);
             assertEquals("the model is closed", e.getMessage());
@@ -368,7 +370,7 @@ class PleModelIoTest {
                     "attachment name must be 1-64 lower-case letters, digits or '-' but was '../x'",
                     org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
                             () -> m.attach("../x", "{}")).getMessage());
-            m.save(f, false);
+            m.save(f, SaveOptions.parametersOnly());
         }
         try (PleModel back = PleModel.load(f)) {
             org.junit.jupiter.api.Assertions.assertEquals("{\"mean\":[1.5]}", back.attachment("preprocessing").orElseThrow());

@@ -56,6 +56,24 @@ public final class ModelBundle {
     private ModelBundle() {
     }
 
+    /**
+     * Reads one attachment of a bundle without reading its arrays (for example a checkpoint's fit state).
+     *
+     * @return the attachment's text, or empty when the bundle has no such attachment or it exceeds 1 MiB
+     * @throws IOException when the file cannot be read as a zip file
+     */
+    public static java.util.Optional<String> peekAttachment(Path file, String name) throws IOException {
+        try (ZipFile zip = new ZipFile(file.toFile())) {
+            ZipEntry e = zip.getEntry(ATTACHMENTS + checkAttachmentName(name) + ".json");
+            if (e == null || e.getSize() > 1 << 20) {
+                return java.util.Optional.empty();
+            }
+            try (java.io.InputStream in = zip.getInputStream(e)) {
+                return java.util.Optional.of(new String(in.readNBytes(1 << 20), java.nio.charset.StandardCharsets.UTF_8));
+            }
+        }
+    }
+
     /** Writes a bundle atomically (temporary file in the same directory, then rename). */
     public static void write(Path file, BundleContents contents) throws IOException {
         Path dir = file.toAbsolutePath().getParent();

@@ -12,22 +12,26 @@ public final class NonFiniteLossException extends IllegalStateException {
     private final long step;
     private final transient Map<String, Double> taskLoss;
     private final String parameter;
+    private final int batchInEpoch;
 
     public NonFiniteLossException(String message) {
-        this(message, -1, -1, Map.of(), null);
+        this(message, -1, -1, -1, Map.of(), null);
     }
 
     /**
-     * @param message   the message
-     * @param epoch     epoch of the failing step (from 0), or -1 when unknown
-     * @param step      global step that failed (from 0), or -1 when unknown
-     * @param taskLoss  per-task losses of the failing batch, in task order
-     * @param parameter the parameter whose gradient is not finite, or null when the loss itself is not finite
+     * @param message      the message
+     * @param epoch        epoch of the failing step (from 0), or -1 when unknown
+     * @param step         global step that failed (from 0), or -1 when unknown
+     * @param batchInEpoch index of the failing batch within its epoch (from 0), or -1 when unknown
+     * @param taskLoss     per-task losses of the failing batch, in task order
+     * @param parameter    the parameter whose gradient is not finite, or null when the loss itself is not finite
      */
-    public NonFiniteLossException(String message, int epoch, long step, Map<String, Double> taskLoss, String parameter) {
+    public NonFiniteLossException(String message, int epoch, long step, int batchInEpoch, Map<String, Double> taskLoss,
+                                  String parameter) {
         super(message);
         this.epoch = epoch;
         this.step = step;
+        this.batchInEpoch = batchInEpoch;
         this.taskLoss = Collections.unmodifiableMap(new LinkedHashMap<>(taskLoss));
         this.parameter = parameter;
     }
@@ -40,6 +44,11 @@ public final class NonFiniteLossException extends IllegalStateException {
     /** Global step that failed (from 0), or -1 when unknown. */
     public long step() {
         return step;
+    }
+
+    /** Index of the failing batch within its epoch (from 0), or -1 when unknown. */
+    public int batchInEpoch() {
+        return batchInEpoch;
     }
 
     /** Per-task losses of the failing batch (empty when unknown). */

@@ -1,10 +1,9 @@
 package io.github.ple4j.model.train;
 
-import io.github.ple4j.model.config.EarlyStopping;
 import io.github.ple4j.model.config.PleConfig;
-import io.github.ple4j.model.eval.EvaluationReport;
-import io.github.ple4j.model.graph.DropoutSite;
 import io.github.ple4j.model.exec.ExecutionPlan;
+import io.github.ple4j.model.exec.NativeMemory;
+import io.github.ple4j.model.graph.DropoutSite;
 import io.github.ple4j.model.graph.FlatParameters;
 import io.github.ple4j.model.graph.Feeds;
 import io.github.ple4j.model.graph.GraphSignature;
@@ -17,7 +16,6 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.random.impl.BernoulliDistribution;
 import org.nd4j.linalg.api.rng.Random;
 import org.nd4j.linalg.dataset.api.MultiDataSet;
-import org.nd4j.linalg.dataset.api.iterator.MultiDataSetIterator;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.NDArrayIndex;
 import org.nd4j.linalg.learning.GradientUpdater;
@@ -29,15 +27,15 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Function;
 
 /**
- * The training loop: one forward/backward pass of the SameDiff graph's gradient function per batch (run by an
- * {@link ExecutionPlan}, which gives the same numbers as {@link SameDiff#calculateGradientsAndOutputs} several
- * times faster and with buffers reused between steps), then one ND4J updater step per parameter. Owning the
- * loop (rather than calling {@code SameDiff.fit}) gives per-task losses every step, non-finite checks before
- * any parameter changes, per-step loss weights (Eq. 10), dropout masks, and updater state that can be saved
- * and restored exactly. Not thread-safe; owned by {@link io.github.ple4j.model.PleModel}.
+ * One optimisation step at a time: a forward/backward pass of the SameDiff graph's gradient function per batch
+ * (run by an {@link ExecutionPlan}, which gives the same numbers as {@link SameDiff#calculateGradientsAndOutputs}
+ * several times faster and with buffers reused between steps), then one ND4J updater op over all parameters.
+ * Owning the step (rather than calling {@code SameDiff.fit}) gives per-task losses every step, non-finite checks
+ * before any parameter changes, per-step loss weights (Eq. 10), dropout masks, and updater state that can be
+ * saved and restored exactly. The epoch loop around it is {@link FitLoop}. Not thread-safe; owned by
+ * {@link io.github.ple4j.model.PleModel}.
  */
 public final class Trainer implements AutoCloseable {
     private final PleGraph graph;
@@ -244,7 +242,7 @@ public final class Trainer implements AutoCloseable {
         }
         if (!Double.isFinite(loss)) {
             throw new NonFiniteLossException("non-finite loss " + loss + " at epoch " + epoch + ", step " + step
-                    + "; task losses " + taskLoss + "; parameters were not updated", epoch, step, taskLoss, null);
+                    + "; task losses " + taskLoss + "; parameters were not updated", epoch, step, batchInEpoch, taskLoss, null);
         }
         for (String p : withoutGradient) {
             flat.view(gradient, p).assign(0);
@@ -256,119 +254,37 @@ public final class Trainer implements AutoCloseable {
                     .findFirst().orElse("?");
             throw new NonFiniteLossException("non-finite gradient of parameter '" + bad + "' at epoch " + epoch
                     + ", step " + step + " (loss " + loss + ", task losses " + taskLoss + "); parameters were not updated",
-                    epoch, step, taskLoss, bad);
+                    epoch, step, batchInEpoch, taskLoss, bad);
         }
         updater.applyUpdater(gradientRow, (int) optimizerStep, epoch);
         flat.buffer().subi(gradient);
         for (DropoutSite site : graph.dropoutSites()) {
             ph.get(site.placeholder()).close();
         }
-        io.github.ple4j.model.exec.NativeMemory.afterPass();
+        NativeMemory.afterPass();
         StepInfo info = new StepInfo(epoch, step, batchInEpoch, batchSize, loss, taskLoss);
         step++;
         optimizerStep++;
         return info;
     }
 
-    /**
-     * Trains {@code epochs} more epochs.
-     *
-     * @param train     training batches (reset at the start of every epoch)
-     * @param valid     validation batches, or null
-     * @param evaluator evaluates the model on an iterator (used for validation)
-     * @param listeners callbacks
-     */
-    public TrainingResult fit(int epochs, MultiDataSetIterator train, MultiDataSetIterator valid,
-                              Function<MultiDataSetIterator, EvaluationReport> evaluator, List<TrainingListener> listeners) {
-        EarlyStopping es = config.training().earlyStopping();
-        if (es != null && valid == null) {
-            throw new IllegalArgumentException("training.earlyStopping is set (metric '" + es.metric()
-                    + "') but no validation data was given");
-        }
-        String monitor = es != null ? es.metric() : (valid != null ? "loss" : null);
-        boolean higher = monitor != null && EvaluationReport.higherIsBetter(monitor);
-        List<EpochResult> results = new ArrayList<>();
-        double best = Double.NaN;
-        int bestEpoch = epoch + epochs - 1;
-        int sinceBest = 0;
-        Map<String, INDArray> bestParams = null;
-        boolean stopped = false;
-        for (int e = 0; e < epochs; e++) {
-            long start = System.nanoTime();
-            listeners.forEach(l -> l.onEpochStart(epoch));
-            if (train.resetSupported()) {
-                train.reset();
-            } else if (e > 0) {
-                throw new IllegalArgumentException("the training iterator does not support reset(), so it cannot "
-                        + "feed more than one epoch");
-            }
-            double lossSum = 0;
-            Map<String, Double> taskSum = new LinkedHashMap<>();
-            int batches = 0;
-            long samples = 0;
-            while (train.hasNext()) {
-                StepInfo s = step(train.next(), batches);
-                batches++;
-                samples += s.batchSize();
-                lossSum += s.loss();
-                s.taskLoss().forEach((k, v) -> taskSum.merge(k, v, Double::sum));
-                listeners.forEach(l -> l.onStep(s));
-            }
-            if (batches == 0) {
-                throw new IllegalArgumentException("the training iterator gave no batch in epoch " + epoch);
-            }
-            final int nb = batches;
-            taskSum.replaceAll((k, v) -> v / nb);
-            EvaluationReport report = null;
-            if (valid != null) {
-                valid.reset();
-                report = evaluator.apply(valid);
-            }
-            double value = report != null ? report.metric(monitor) : Double.NaN;
-            boolean improved = report != null && (Double.isNaN(best)
-                    || (higher ? value > best + (es != null ? es.minDelta() : 0) : value < best - (es != null ? es.minDelta() : 0)));
-            if (improved) {
-                best = value;
-                bestEpoch = epoch;
-                sinceBest = 0;
-                if (es != null && es.restoreBest()) {
-                    if (bestParams != null) {
-                        bestParams.values().forEach(INDArray::close);
-                    }
-                    bestParams = snapshot();
-                }
-            } else {
-                sinceBest++;
-            }
-            EpochResult r = new EpochResult(epoch, lossSum / batches, taskSum, report, samples,
-                    (System.nanoTime() - start) / 1e9, value, improved);
-            results.add(r);
-            epoch++;
-            listeners.forEach(l -> l.onEpochEnd(r));
-            if (es != null && sinceBest >= es.patience() && e < epochs - 1) {
-                stopped = true;
-                break;
-            }
-        }
-        boolean restored = false;
-        if (bestParams != null && bestEpoch != epoch - 1) {
-            bestParams.forEach((n, a) -> sd.getVariable(n).getArr().assign(a));
-            restored = true;
-        }
-        if (bestParams != null) {
-            bestParams.values().forEach(INDArray::close);
-        }
-        TrainingResult result = new TrainingResult(results, bestEpoch, best, stopped, restored);
-        listeners.forEach(l -> l.onTrainingEnd(result));
-        return result;
+    /** Counts the current epoch as complete: the epoch counter (saved in bundles, read by Eq. 10) moves on. */
+    public void completeEpoch() {
+        epoch++;
     }
 
-    private Map<String, INDArray> snapshot() {
+    /** Copies of every parameter, by name (for restoring the best epoch). */
+    public Map<String, INDArray> snapshotParameters() {
         Map<String, INDArray> m = new LinkedHashMap<>();
         for (String p : params) {
             m.put(p, sd.getVariable(p).getArr().dup());
         }
         return m;
+    }
+
+    /** Puts back parameters taken by {@link #snapshotParameters()}. */
+    public void restoreParameters(Map<String, INDArray> snapshot) {
+        snapshot.forEach((n, a) -> sd.getVariable(n).getArr().assign(a));
     }
 
     /** Starts timing every op of the training pass ({@link ExecutionPlan#startProfiling()}). */

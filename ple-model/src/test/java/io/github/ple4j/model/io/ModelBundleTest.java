@@ -1,5 +1,6 @@
 package io.github.ple4j.model.io;
 
+import io.github.ple4j.model.SaveOptions;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.github.ple4j.model.PleModel;
@@ -48,7 +49,7 @@ class ModelBundleTest {
                 .extraction(ExtractionSpec.ple(2, 1, 1, 5)).build();
         good = shared.resolve("good.ple");
         try (PleModel m = PleModel.create(config)) {
-            m.save(good, false);
+            m.save(good, SaveOptions.parametersOnly());
             params = m.parameters();
         }
     }
@@ -131,10 +132,10 @@ class ModelBundleTest {
     void saveOverExistingLeavesNoTemporaryFiles(@TempDir Path dir) throws IOException {
         Path f = dir.resolve("m.ple");
         try (PleModel m = PleModel.create(config)) {
-            m.save(f, false);
+            m.save(f, SaveOptions.parametersOnly());
             byte[] first = Files.readAllBytes(f);
-            m.save(f, true);
-            m.save(f, false);
+            m.save(f);
+            m.save(f, SaveOptions.parametersOnly());
             assertEquals(List.of("m.ple"), listing(dir));
             assertEquals(first.length, Files.size(f));
         }
@@ -160,7 +161,7 @@ class ModelBundleTest {
     void saveCreatesMissingDirectories(@TempDir Path dir) throws IOException {
         Path f = dir.resolve("a/b/m.ple");
         try (PleModel m = PleModel.create(config)) {
-            m.save(f, false);
+            m.save(f, SaveOptions.parametersOnly());
         }
         assertEquals(List.of("m.ple"), listing(f.getParent()));
     }

@@ -1,15 +1,14 @@
-package io.github.ple4j.cli;
+package io.github.ple4j.model.train;
 
-import io.github.ple4j.cli.job.JobJson;
 import io.github.ple4j.model.PleModel;
+import io.github.ple4j.model.SaveOptions;
+import io.github.ple4j.model.io.ModelBundle;
 
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.PrintWriter;
+import java.io.UncheckedIOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -17,22 +16,22 @@ import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.function.Consumer;
 import java.util.regex.Pattern;
-import java.util.zip.ZipEntry;
-import java.util.zip.ZipFile;
 
 /**
- * The checkpoint directory of a training run: {@code step-NNNNNNNNNNNN.ple} bundles saved with optimiser state and
- * the {@link TrainingState} attachment, the last {@code keep} of them kept, plus {@code best-epoch-NNNN.ple} when
- * early stopping restores the best epoch. Every file is written by ple-model's {@code ModelBundle}: to a temporary
- * file that is renamed into place, with a CRC-32 per zip entry checked on reading; so a checkpoint is either
- * complete or absent, and a corrupted one is detected (and skipped, falling back to the previous one).
+ * The checkpoint directory of a training run: {@code step-NNNNNNNNNNNN.ple} bundles saved with optimiser state
+ * and the {@link FitState} attachment, the newest {@code keep} of them kept, plus {@code best-epoch-NNNN.ple}
+ * when early stopping restores the best epoch. Every file is written by {@link ModelBundle}: to a temporary file
+ * that is renamed into place, with a CRC-32 per zip entry checked on reading; so a checkpoint is either complete
+ * or absent, and a corrupted one is detected and skipped ({@link #latest}), falling back to the previous one.
  *
  * <p>A lock file ({@code .lock}, an OS file lock released when the process dies, even by SIGKILL) keeps two runs
- * from using the same directory at once.
+ * from using the same directory at once. I/O failures are thrown as {@link UncheckedIOException} naming the file.
  */
-final class Checkpoints implements AutoCloseable {
-    static final String STATE = "training-state";
+public final class CheckpointDirectory implements AutoCloseable {
     private static final Pattern STEP = Pattern.compile("step-(\\d{12})\\.ple");
     private static final Pattern BEST = Pattern.compile("best-epoch-(\\d{4,})\\.ple");
 
@@ -42,11 +41,14 @@ final class Checkpoints implements AutoCloseable {
     private final FileLock lock;
     private final boolean created;
 
-    /** A checkpoint that loaded: the model with optimiser state and counters, and the run's state. */
-    record Loaded(Path file, PleModel model, TrainingState state) {
+    /** A checkpoint that loaded: the model (with optimiser state, counters and fit state) and its file. */
+    public record Checkpoint(Path file, PleModel model, FitState state) {
     }
 
-    Checkpoints(Path dir, int keep) {
+    private CheckpointDirectory(Path dir, int keep) {
+        if (keep < 1) {
+            throw new IllegalArgumentException("keep must be >= 1 but was " + keep);
+        }
         this.dir = dir;
         this.keep = keep;
         this.created = !Files.exists(dir);
@@ -54,7 +56,7 @@ final class Checkpoints implements AutoCloseable {
             Files.createDirectories(dir);
             lockChannel = FileChannel.open(dir.resolve(".lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
         } catch (IOException e) {
-            throw CliException.io("cannot use the checkpoint directory " + dir + ": " + e, e);
+            throw new UncheckedIOException("cannot use the checkpoint directory " + dir + ": " + e, e);
         }
         FileLock l;
         try {
@@ -62,31 +64,42 @@ final class Checkpoints implements AutoCloseable {
         } catch (OverlappingFileLockException e) {
             l = null;
         } catch (IOException e) {
-            closeQuietly();
-            throw CliException.io("cannot lock the checkpoint directory " + dir + ": " + e, e);
+            closeChannel();
+            throw new UncheckedIOException("cannot lock the checkpoint directory " + dir + ": " + e, e);
         }
         if (l == null) {
-            closeQuietly();
-            throw CliException.io("another training run is using the checkpoint directory " + dir
-                    + " (it holds " + dir.resolve(".lock") + ")", null);
+            closeChannel();
+            throw new IllegalStateException("another training run is using the checkpoint directory " + dir
+                    + " (it holds " + dir.resolve(".lock") + ")");
         }
         lock = l;
     }
 
-    private void closeQuietly() {
+    /**
+     * Opens (creating it if needed) and locks a checkpoint directory.
+     *
+     * @param keep how many step checkpoints to keep (the newest)
+     * @throws IllegalStateException when another run holds the directory's lock
+     */
+    public static CheckpointDirectory open(Path dir, int keep) {
+        return new CheckpointDirectory(dir, keep);
+    }
+
+    private void closeChannel() {
         try {
             lockChannel.close();
         } catch (IOException e) {
-            // nothing to do
+            // nothing left to release
         }
     }
 
-    Path dir() {
+    /** The directory. */
+    public Path dir() {
         return dir;
     }
 
     /** Step checkpoints, oldest first. */
-    List<Path> list() {
+    public List<Path> list() {
         List<Path> files = new ArrayList<>();
         for (Path p : entries()) {
             if (STEP.matcher(p.getFileName().toString()).matches()) {
@@ -97,24 +110,30 @@ final class Checkpoints implements AutoCloseable {
         return files;
     }
 
+    /** The newest step checkpoint file, if any (not checked for integrity). */
+    public Optional<Path> newest() {
+        List<Path> all = list();
+        return all.isEmpty() ? Optional.empty() : Optional.of(all.get(all.size() - 1));
+    }
+
     private List<Path> entries() {
         List<Path> all = new ArrayList<>();
         try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir)) {
             ds.forEach(all::add);
         } catch (IOException e) {
-            throw CliException.io("cannot list the checkpoint directory " + dir + ": " + e, e);
+            throw new UncheckedIOException("cannot list the checkpoint directory " + dir + ": " + e, e);
         }
         return all;
     }
 
     /** Whether the directory holds checkpoints of an earlier run. */
-    boolean hasCheckpoints() {
+    public boolean hasCheckpoints() {
         return entries().stream().anyMatch(p -> STEP.matcher(p.getFileName().toString()).matches()
                 || BEST.matcher(p.getFileName().toString()).matches());
     }
 
     /** Deletes every checkpoint (for starting over). */
-    void clear() {
+    public void clear() {
         for (Path p : entries()) {
             String n = p.getFileName().toString();
             if (STEP.matcher(n).matches() || BEST.matcher(n).matches() || isTemp(n)) {
@@ -123,8 +142,12 @@ final class Checkpoints implements AutoCloseable {
         }
     }
 
-    /** Deletes temporary files left by a run that was killed while writing a checkpoint. */
-    int removeTemporaryFiles() {
+    /**
+     * Deletes temporary files left by a run that was killed while writing a checkpoint.
+     *
+     * @return how many were deleted
+     */
+    public int removeTemporaryFiles() {
         int n = 0;
         for (Path p : entries()) {
             if (isTemp(p.getFileName().toString())) {
@@ -143,39 +166,47 @@ final class Checkpoints implements AutoCloseable {
         try {
             Files.deleteIfExists(p);
         } catch (IOException e) {
-            throw CliException.io("cannot delete " + p + ": " + e, e);
+            throw new UncheckedIOException("cannot delete " + p + ": " + e, e);
         }
     }
 
     static String stepFileName(long step) {
-        return String.format(java.util.Locale.ROOT, "step-%012d.ple", step);
+        return String.format(Locale.ROOT, "step-%012d.ple", step);
     }
 
-    /** @param epochs epochs completed (1-based number of the best epoch) */
     static String bestFileName(int epochs) {
-        return String.format(java.util.Locale.ROOT, "best-epoch-%04d.ple", epochs);
+        return String.format(Locale.ROOT, "best-epoch-%04d.ple", epochs);
     }
 
-    /** Saves a checkpoint with optimiser state and the run state, then removes the oldest beyond {@code keep}. */
-    Path save(PleModel model, TrainingState state) {
+    /**
+     * Saves a checkpoint (model, optimiser state and {@code state} as its fit-state attachment), then removes the
+     * oldest beyond {@code keep}.
+     *
+     * @return the checkpoint file
+     */
+    public Path save(PleModel model, FitState state) {
         Path file = dir.resolve(stepFileName(state.step()));
-        model.attach(STATE, toJson(state));
+        model.attach(FitState.ATTACHMENT, state.toJson());
         try {
-            model.save(file, true);
+            model.save(file, SaveOptions.forResuming());
         } catch (IOException e) {
-            throw CliException.io("cannot write checkpoint " + file + ": " + e, e);
+            throw new UncheckedIOException("cannot write checkpoint " + file + ": " + e, e);
         }
         prune();
         return file;
     }
 
-    /** Saves the parameters of the best epoch so far (no optimiser state), named by the epochs completed. */
+    /**
+     * Saves the parameters of the best epoch so far (no optimiser state), named by the epochs completed.
+     *
+     * @return the file name within the directory
+     */
     String saveBest(PleModel model) {
         String name = bestFileName(model.epochsTrained());
         try {
-            model.save(dir.resolve(name), false);
+            model.save(dir.resolve(name), SaveOptions.parametersOnly());
         } catch (IOException e) {
-            throw CliException.io("cannot write " + dir.resolve(name) + ": " + e, e);
+            throw new UncheckedIOException("cannot write " + dir.resolve(name) + ": " + e, e);
         }
         return name;
     }
@@ -186,10 +217,9 @@ final class Checkpoints implements AutoCloseable {
         for (int i = 0; i < steps.size() - keep; i++) {
             delete(steps.get(i));
         }
-        List<Path> kept = list();
         List<String> referenced = new ArrayList<>();
-        for (Path p : kept) {
-            TrainingState s = peekState(p);
+        for (Path p : list()) {
+            FitState s = peekState(p);
             if (s == null) {
                 return; // unreadable: keep every best file rather than guess
             }
@@ -205,79 +235,57 @@ final class Checkpoints implements AutoCloseable {
         }
     }
 
-    /** The run state of a checkpoint, read from its attachment only (null when unreadable). */
-    static TrainingState peekState(Path file) {
-        try (ZipFile zip = new ZipFile(file.toFile())) {
-            ZipEntry e = zip.getEntry("attachments/" + STATE + ".json");
-            if (e == null || e.getSize() > 1 << 20) {
-                return null;
-            }
-            try (InputStream in = zip.getInputStream(e)) {
-                return fromJson(new String(in.readNBytes(1 << 20), StandardCharsets.UTF_8));
-            }
+    /** The fit state of a checkpoint, read from its attachment only (null when unreadable). */
+    static FitState peekState(Path file) {
+        try {
+            return ModelBundle.peekAttachment(file, FitState.ATTACHMENT).map(FitState::fromJson).orElse(null);
         } catch (IOException | RuntimeException e) {
             return null;
         }
     }
 
     /**
-     * Loads the newest checkpoint that is intact, warning about (and skipping) newer ones that are not.
+     * Loads the newest checkpoint that is intact, reporting (and skipping) newer ones that are not.
      *
-     * @return the checkpoint, or null when there is none
+     * @param warnings receives one line per skipped checkpoint
+     * @return the checkpoint, or empty when there is no intact one
      */
-    Loaded loadLatest(PrintWriter warnings) {
+    public Optional<Checkpoint> latest(Consumer<String> warnings) {
         List<Path> steps = list();
         for (int i = steps.size() - 1; i >= 0; i--) {
             Path p = steps.get(i);
             PleModel model = null;
             try {
-                model = LoadedModel.loadModel(p);
-                String json = model.attachment(STATE).orElseThrow(() -> CliException.badModel(p
-                        + ": checkpoint has no '" + STATE + "' attachment", null));
-                TrainingState s = fromJson(json);
+                model = PleModel.load(p);
+                FitState s = model.fitState().orElseThrow(() -> new IllegalArgumentException(
+                        "checkpoint has no '" + FitState.ATTACHMENT + "' attachment"));
                 if (s.step() != model.stepsTrained() || s.epoch() != model.epochsTrained()) {
-                    throw CliException.badModel(p + ": the run state (epoch " + s.epoch() + ", step " + s.step()
+                    throw new IllegalArgumentException("the fit state (epoch " + s.epoch() + ", step " + s.step()
                             + ") does not match the model's counters (epoch " + model.epochsTrained() + ", step "
-                            + model.stepsTrained() + ")", null);
+                            + model.stepsTrained() + ")");
                 }
-                return new Loaded(p, model, s);
-            } catch (CliException e) {
+                return Optional.of(new Checkpoint(p, model, s));
+            } catch (IOException | RuntimeException e) {
                 if (model != null) {
                     model.close();
                 }
-                warnings.println("warning: skipping checkpoint " + p.getFileName() + ": " + e.getMessage());
-                warnings.flush();
+                warnings.accept("skipping checkpoint " + p.getFileName() + ": " + oneLine(e.getMessage()));
             }
         }
-        return null;
+        return Optional.empty();
     }
 
-    static String toJson(TrainingState s) {
-        try {
-            return JobJson.mapper().writeValueAsString(s);
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
+    private static String oneLine(String s) {
+        return s == null ? "unreadable" : s.replaceAll("\\s*\\R\\s*", " ");
     }
 
-    static TrainingState fromJson(String json) {
-        try {
-            TrainingState s = JobJson.mapper().readValue(json, TrainingState.class);
-            if (s == null || s.version() != TrainingState.VERSION) {
-                throw CliException.badModel("unsupported training-state version "
-                        + (s == null ? "null" : String.valueOf(s.version())), null);
-            }
-            return s;
-        } catch (IOException e) {
-            throw CliException.badModel("unreadable training state: " + LoadedModel.oneLine(e.getMessage()), e);
-        }
-    }
-
+    /**
+     * Releases the lock. A directory this object created and that holds nothing but the lock file (a run that
+     * failed before writing anything) is removed.
+     */
     @Override
     public void close() {
         if (created) {
-            // A run that failed before writing anything leaves no empty checkpoint directory behind (deleted while
-            // the lock is still held, so no other run can be using it).
             try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir)) {
                 boolean onlyLock = true;
                 for (Path p : ds) {
@@ -288,7 +296,7 @@ final class Checkpoints implements AutoCloseable {
                     Files.deleteIfExists(dir);
                 }
             } catch (IOException e) {
-                // leave it
+                // leave the directory in place
             }
         }
         try {
@@ -296,6 +304,6 @@ final class Checkpoints implements AutoCloseable {
         } catch (IOException e) {
             // released when the channel closes anyway
         }
-        closeQuietly();
+        closeChannel();
     }
 }

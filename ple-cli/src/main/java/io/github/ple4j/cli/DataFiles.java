@@ -1,0 +1,37 @@
+package io.github.ple4j.cli;
+
+import io.github.ple4j.model.PleModel;
+
+import java.io.IOException;
+import java.nio.file.Path;
+
+/**
+ * Fingerprints (size and SHA-256) of the files a {@code ple train} run trains and validates on, stored with the
+ * model and its checkpoints (attachment {@value #ATTACHMENT}): resuming needs the same files.
+ *
+ * @param train fingerprint of the training file
+ * @param valid fingerprint of the validation file, or null without one
+ */
+record DataFiles(String train, String valid) {
+    static final String ATTACHMENT = "data-files";
+
+    String toJson() {
+        try {
+            return io.github.ple4j.cli.job.JobJson.mapper().writeValueAsString(this);
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** The fingerprints stored with a model (a checkpoint read from {@code file}). */
+    static DataFiles of(PleModel model, Path file) {
+        String json = model.attachment(ATTACHMENT).orElseThrow(() -> CliException.badModel(file
+                + ": the checkpoint has no '" + ATTACHMENT + "' attachment (it was not written by 'ple train')", null));
+        try {
+            return io.github.ple4j.cli.job.JobJson.mapper().readValue(json, DataFiles.class);
+        } catch (IOException e) {
+            throw CliException.badModel(file + ": unreadable '" + ATTACHMENT + "' attachment: "
+                    + LoadedModel.oneLine(e.getMessage()), e);
+        }
+    }
+}
