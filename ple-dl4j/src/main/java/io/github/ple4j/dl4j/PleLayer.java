@@ -104,7 +104,7 @@ public class PleLayer extends SameDiffLayer {
                     ? scratch.placeHolder("ids", DataType.DOUBLE, -1, in.categorical().size()) : null;
             RecordingParams rec = new RecordingParams(scratch, c.seed(), DataType.DOUBLE);
             PleNetwork.define(c.withDataType(ModelDataType.DOUBLE), scratch, dense, ids,
-                    rec, PleNetwork.ExpertLayout.FUSED, false);
+                    rec, false);
             r = rec.params();
             recorded = r;
         }
@@ -176,7 +176,7 @@ public class PleLayer extends SameDiffLayer {
         SDVariable dense = f == 0 ? null : k == 0 ? layerInput : layerInput.get(SDIndex.all(), SDIndex.interval(0, f));
         SDVariable ids = k == 0 ? null : f == 0 ? layerInput : layerInput.get(SDIndex.all(), SDIndex.interval(f, f + k));
         PleNetwork.Outputs out = PleNetwork.define(c, sd, dense, ids, new TableParams(paramTable, ParamKeys::toDl4j, c.seed()),
-                PleNetwork.ExpertLayout.FUSED, false);
+                false);
         List<SDVariable> logits = new ArrayList<>(out.logits().values());
         return logits.size() == 1 ? logits.get(0) : sd.concat("ple/logits", 1, logits.toArray(new SDVariable[0]));
     }

@@ -23,7 +23,7 @@ import java.util.TreeSet;
  * ComputationGraph cg = PleComputationGraph.create(config);
  * cg.fit(train, 5);
  * try (PleModel model = WeightMapping.toPleModel(cg)) {
- *     model.save(Path.of("model.ple"), false);         // a regular PLE bundle
+ *     model.save(Path.of("model.ple"));                // a regular PLE bundle
  * }
  * }</pre>
  */

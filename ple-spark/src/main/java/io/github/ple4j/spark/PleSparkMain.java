@@ -2,6 +2,7 @@ package io.github.ple4j.spark;
 
 import io.github.ple4j.dl4j.WeightMapping;
 import io.github.ple4j.model.PleModel;
+import io.github.ple4j.model.SaveOptions;
 import io.github.ple4j.model.config.ConfigJson;
 import io.github.ple4j.model.config.PleConfig;
 import org.apache.spark.SparkConf;
@@ -58,7 +59,7 @@ public final class PleSparkMain {
                         valid == null ? "" : String.format(" valid loss %.6f", trainer.score(valid)));
             }
             try (PleModel model = WeightMapping.toPleModel(trainer.network())) {
-                model.save(Path.of(required(a, "--output")), false);
+                model.save(Path.of(required(a, "--output")), SaveOptions.parametersOnly());
             }
             if (a.containsKey("--graph-output")) {
                 ModelSerializer.writeModel(trainer.network(), new File(a.get("--graph-output")), true);

@@ -16,13 +16,8 @@ public final class PleGraphBuilder {
     private PleGraphBuilder() {
     }
 
-    /** Builds the graph with the fused expert layout. */
+    /** Builds the graph. */
     public static PleGraph build(PleConfig config) {
-        return build(config, PleNetwork.ExpertLayout.FUSED);
-    }
-
-    /** Builds the graph with the given expert layout (for measurements; models use FUSED). */
-    public static PleGraph build(PleConfig config, PleNetwork.ExpertLayout layout) {
         SameDiff sd = SameDiff.create();
         DataType dt = config.dataType().nd4j();
         GraphSignature signature = new GraphSignature(config);
@@ -31,7 +26,7 @@ public final class PleGraphBuilder {
         SDVariable ids = in.hasCategorical()
                 ? sd.placeHolder(GraphSignature.CATEGORICAL, dt, -1, in.categorical().size()) : null;
         SameDiffParams params = new SameDiffParams(sd, config.seed(), dt);
-        PleNetwork.Outputs out = PleNetwork.define(config, sd, dense, ids, params, layout, true);
+        PleNetwork.Outputs out = PleNetwork.define(config, sd, dense, ids, params, true);
         LossBuilder.build(sd, config, signature, out.logits(), params.weightNames());
         FlatParameters flat = FlatParameters.flatten(sd);
         return new PleGraph(sd, config, signature, out.gates(), out.dropoutSites(), params.weightNames(), flat);
