@@ -1,5 +1,6 @@
 package io.github.ple4j.bench;
 
+import io.github.ple4j.model.eval.ExpertBars;
 import org.knowm.xchart.AnnotationText;
 import org.knowm.xchart.CategoryChart;
 import org.knowm.xchart.CategoryChartBuilder;

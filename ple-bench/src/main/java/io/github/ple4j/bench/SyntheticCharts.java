@@ -1,5 +1,7 @@
 package io.github.ple4j.bench;
 
+import io.github.ple4j.model.eval.ExpertBars;
+import io.github.ple4j.model.eval.GateUsage;
 import io.github.ple4j.model.config.Architecture;
 import org.knowm.xchart.CategoryChart;
 import org.knowm.xchart.XYChart;

@@ -1,5 +1,6 @@
 package io.github.ple4j.bench;
 
+import io.github.ple4j.model.eval.GateUsage;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.github.ple4j.datavec.ArraysIterator;
@@ -113,7 +114,7 @@ public final class SyntheticCommand implements Callable<Integer> {
                         mse[1] += rep.tasks().get("task2").mse() / seeds;
                         params = model.numParams();
                         if (s == 0) {
-                            gates = GateUtilisation.of(model, SyntheticDataSets.iterator(model.signature(), te, 1024, null));
+                            gates = model.gateUsage(SyntheticDataSets.iterator(model.signature(), te, 1024, null));
                             ObjectNode row = rows.addObject();
                             row.put("correlation", p);
                             row.put("model", e.getKey());

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.github.ple4j.cli.job.JobJson;
 import io.github.ple4j.datavec.CloseableMultiDataSetIterator;
+import io.github.ple4j.model.config.TaskType;
 import io.github.ple4j.model.eval.EvaluationReport;
 import io.github.ple4j.model.eval.TaskMetrics;
 import picocli.CommandLine.Command;
@@ -74,7 +75,7 @@ final class EvaluateCommand implements Callable<Integer> {
         StringBuilder sb = new StringBuilder(String.format(Locale.ROOT, "%-16s %-10s %9s %8s %8s %8s %10s %10s %10s%n",
                 "task", "type", "count", "auc", "logloss", "accuracy", "mse", "mae", "loss"));
         for (TaskMetrics m : r.tasks().values()) {
-            boolean bin = m.type().equals(TaskMetrics.BINARY);
+            boolean bin = m.type() == TaskType.BINARY;
             sb.append(String.format(Locale.ROOT, "%-16s %-10s %9d %8s %8s %8s %10s %10s %10s%n", m.task(), m.type(), m.count(),
                     num(m.auc(), "%.4f"), num(m.logLoss(), "%.4f"), num(m.accuracy(), "%.4f"),
                     bin ? "-" : num(m.mse(), "%.4g"), bin ? "-" : num(m.mae(), "%.4g"),
@@ -96,7 +97,7 @@ final class EvaluateCommand implements Callable<Integer> {
         ObjectNode tasks = root.putObject("tasks");
         for (TaskMetrics m : r.tasks().values()) {
             ObjectNode t = tasks.putObject(m.task());
-            t.put("type", m.type());
+            t.put("type", m.type().name());
             t.put("count", m.count());
             putNumber(t, "auc", m.auc());
             putNumber(t, "logloss", m.logLoss());

@@ -576,7 +576,7 @@ final class TrainCommand implements Callable<Integer> {
         if (v != null) {
             sb.append(String.format(Locale.ROOT, " | valid loss %.5f", v.loss()));
             for (TaskMetrics m : v.tasks().values()) {
-                sb.append(m.type().equals(TaskMetrics.BINARY)
+                sb.append(m.type() == TaskType.BINARY
                         ? String.format(Locale.ROOT, " | %s auc %.4f logloss %.4f", m.task(), m.auc(), m.logLoss())
                         : String.format(Locale.ROOT, " | %s mse %.5g mae %.5g", m.task(), m.mse(), m.mae()));
             }

@@ -2,6 +2,8 @@ package io.github.ple4j.model;
 
 import io.github.ple4j.model.config.PleConfig;
 import io.github.ple4j.model.eval.EvaluationReport;
+import io.github.ple4j.model.eval.GateUsage;
+import io.github.ple4j.model.eval.GateUtilisation;
 import io.github.ple4j.model.graph.Feeds;
 import io.github.ple4j.model.graph.GateInfo;
 import io.github.ple4j.model.graph.GraphSignature;
@@ -203,6 +205,27 @@ public final class PleModel implements AutoCloseable {
     public Map<String, INDArray> gateWeights(INDArray... features) {
         open();
         return predictor.gateWeights(features);
+    }
+
+    /**
+     * How much every gate uses each of its experts over a whole data set (reset first): per gate, the mean and
+     * standard deviation over samples of its softmax weight per expert (the paper's Fig. 8).
+     *
+     * @return one entry per gate; empty for models without gates (single-task, shared-bottom)
+     */
+    public List<GateUsage> gateUsage(MultiDataSetIterator data) {
+        open();
+        if (gates().isEmpty()) {
+            return List.of();
+        }
+        GateUtilisation u = new GateUtilisation(gates());
+        if (data.resetSupported()) {
+            data.reset();
+        }
+        while (data.hasNext()) {
+            u.add(gateWeights(data.next().getFeatures()));
+        }
+        return u.result();
     }
 
     /** Per-task metrics and losses over the whole iterator (reset first). */

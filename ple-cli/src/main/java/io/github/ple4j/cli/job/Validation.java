@@ -1,5 +1,7 @@
 package io.github.ple4j.cli.job;
 
+import io.github.ple4j.model.config.Names;
+
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -10,11 +12,7 @@ final class Validation {
     }
 
     static String name(String field, String value) {
-        if (value == null || !value.matches("[A-Za-z][A-Za-z0-9_-]{0,63}")) {
-            throw new IllegalArgumentException(field + " must start with a letter and contain only letters, digits, "
-                    + "'_' or '-' (at most 64 characters) but was " + (value == null ? "missing" : "'" + value + "'"));
-        }
-        return value;
+        return Names.check(field, value);
     }
 
     static String text(String field, String value) {

@@ -1,29 +1,21 @@
 package io.github.ple4j.datavec.schema;
 
-import java.util.regex.Pattern;
-
 /**
- * Names that end up in graph variable names (tasks, categorical fields) follow ple-model's rule: a letter,
- * then letters, digits, '_' or '-', at most 64 characters.
+ * Names that end up in graph variable names (tasks, categorical fields) follow ple-model's rule
+ * ({@link io.github.ple4j.model.config.Names}); this class derives such names from column names.
  */
 public final class Names {
-    private static final Pattern NAME = Pattern.compile("[A-Za-z][A-Za-z0-9_-]{0,63}");
-
     private Names() {
     }
 
-    /** Whether the name is valid. */
+    /** Whether the name is valid ({@link io.github.ple4j.model.config.Names#isValid}). */
     public static boolean isValid(String name) {
-        return name != null && NAME.matcher(name).matches();
+        return io.github.ple4j.model.config.Names.isValid(name);
     }
 
-    /** Returns the name, or throws naming the field. */
+    /** Returns the name, or throws naming the field ({@link io.github.ple4j.model.config.Names#check}). */
     public static String check(String what, String name) {
-        if (!isValid(name)) {
-            throw new IllegalArgumentException(what + " must start with a letter and contain only letters, digits, "
-                    + "'_' or '-' (at most 64 characters) but was " + (name == null ? "null" : "'" + name + "'"));
-        }
-        return name;
+        return io.github.ple4j.model.config.Names.check(what, name);
     }
 
     /**

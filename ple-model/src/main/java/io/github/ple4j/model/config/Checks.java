@@ -70,13 +70,9 @@ final class Checks {
         return List.copyOf(sizes);
     }
 
-    /** Names used inside graph variable names: a letter, then letters, digits, '_' or '-'. */
+    /** Names used inside graph variable names ({@link Names}). */
     static String name(String field, String value) {
         notNull(field, value);
-        if (!value.matches("[A-Za-z][A-Za-z0-9_-]{0,63}")) {
-            throw new IllegalArgumentException(field + " must start with a letter and contain only letters, digits, "
-                    + "'_' or '-' (at most 64 characters) but was '" + value + "'");
-        }
-        return value;
+        return Names.check(field, value);
     }
 }

@@ -24,9 +24,6 @@ import java.util.Set;
 public record PleConfig(InputSpec inputs, List<TaskSpec> tasks, ExtractionSpec extraction, GateSpec gate,
                         double dropout, double l2, long seed, ModelDataType dataType, TrainingSpec training) {
 
-    /** Metric names accepted by early stopping, besides "loss". */
-    public static final List<String> METRICS = List.of("auc", "logloss", "accuracy", "mse", "mae");
-
     public PleConfig {
         Checks.notNull("inputs", inputs);
         tasks = Checks.elements("tasks", tasks);
@@ -75,12 +72,10 @@ public record PleConfig(InputSpec inputs, List<TaskSpec> tasks, ExtractionSpec e
                             + "' but the tasks are " + names);
                 }
             }
-            if (!METRICS.contains(stat)) {
-                throw new IllegalArgumentException("training.earlyStopping.metric must be 'loss', one of " + METRICS
-                        + " or 'task.metric' but was '" + es.metric() + "'");
-            }
-            boolean binaryStat = stat.equals("auc") || stat.equals("logloss") || stat.equals("accuracy");
-            TaskType needed = binaryStat ? TaskType.BINARY : TaskType.REGRESSION;
+            Metric metric = Metric.of(stat).orElseThrow(() -> new IllegalArgumentException(
+                    "training.earlyStopping.metric must be 'loss', one of " + Metric.keys()
+                            + " or 'task.metric' but was '" + es.metric() + "'"));
+            TaskType needed = metric.taskType();
             if (scope.stream().noneMatch(t -> t.type() == needed)) {
                 throw new IllegalArgumentException("training.earlyStopping.metric '" + es.metric()
                         + "' needs a " + needed + " task but " + (dot < 0 ? "there is none"
@@ -98,6 +93,25 @@ public record PleConfig(InputSpec inputs, List<TaskSpec> tasks, ExtractionSpec e
         }
         throw new IllegalArgumentException("no task named '" + name + "'; the tasks are "
                 + tasks.stream().map(TaskSpec::name).toList());
+    }
+
+    /**
+     * The task weights w_k(t) in force at epoch {@code epoch} and global step {@code step} (both from 0; paper
+     * Eq. 8 and 10), in task order: the static weights, or {@code w_k0 * gamma_k^t} under dynamic decay with t the
+     * epoch or step count. Under uncertainty weighting the static weights are returned (the learnt factors live in
+     * the graph).
+     */
+    public double[] taskWeightsAt(int epoch, long step) {
+        double[] w = new double[tasks.size()];
+        for (int k = 0; k < w.length; k++) {
+            TaskSpec t = tasks.get(k);
+            double factor = 1.0;
+            if (training.weighting() instanceof LossWeighting.DynamicDecay d) {
+                factor = Math.pow(d.gammaFor(t.name()), d.unit() == LossWeighting.DecayUnit.EPOCH ? epoch : step);
+            }
+            w[k] = t.lossWeight() * factor;
+        }
+        return w;
     }
 
     /** The architecture this config expresses. */

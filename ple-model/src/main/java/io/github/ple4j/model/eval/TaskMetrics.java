@@ -1,5 +1,9 @@
 package io.github.ple4j.model.eval;
 
+import io.github.ple4j.model.config.Metric;
+import io.github.ple4j.model.config.TaskType;
+
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
@@ -13,7 +17,7 @@ import java.util.Objects;
  * only one class is present.
  *
  * @param task     task name, e.g. {@code "ctr"}; not blank
- * @param type     {@link #BINARY} or {@link #REGRESSION}
+ * @param type     the task's type
  * @param count    number of unmasked samples the metrics were computed on, {@code >= 0}
  * @param auc      ROC AUC (binary only)
  * @param logLoss  mean binary cross-entropy (binary only)
@@ -21,17 +25,17 @@ import java.util.Objects;
  * @param mse      mean squared error (regression only)
  * @param mae      mean absolute error (regression only)
  */
-public record TaskMetrics(String task, String type, long count, double auc, double logLoss,
+public record TaskMetrics(String task, TaskType type, long count, double auc, double logLoss,
                           double accuracy, double mse, double mae) {
 
-    /** Task type of binary classification tasks (CTR, CVR, ...). */
-    public static final String BINARY = "BINARY";
+    /** Metric names accepted by {@link #get(String)}, in canonical (lower-case) form: {@link Metric}'s and "count". */
+    public static final List<String> METRIC_NAMES = metricNames();
 
-    /** Task type of regression tasks (watch time, ...). */
-    public static final String REGRESSION = "REGRESSION";
-
-    /** Metric names accepted by {@link #get(String)}, in canonical (lower-case) form. */
-    public static final List<String> METRIC_NAMES = List.of("auc", "logloss", "accuracy", "mse", "mae", "count");
+    private static List<String> metricNames() {
+        List<String> names = new ArrayList<>(Metric.keys());
+        names.add("count");
+        return List.copyOf(names);
+    }
 
     /** Decision threshold used for {@link #accuracy()} by {@link #binary}. */
     public static final double ACCURACY_THRESHOLD = 0.5;
@@ -40,26 +44,20 @@ public record TaskMetrics(String task, String type, long count, double auc, doub
      * Creates a summary after validating the components.
      *
      * @param task     task name; not blank
-     * @param type     {@link #BINARY} or {@link #REGRESSION}
+     * @param type     the task's type
      * @param count    number of unmasked samples, {@code >= 0}
      * @param auc      ROC AUC, NaN if not applicable
      * @param logLoss  mean binary cross-entropy, NaN if not applicable
      * @param accuracy accuracy, NaN if not applicable
      * @param mse      mean squared error, NaN if not applicable
      * @param mae      mean absolute error, NaN if not applicable
-     * @throws IllegalArgumentException if the task is blank, the type is neither
-     *                                  {@code "BINARY"} nor {@code "REGRESSION"}, or the count
-     *                                  is negative
+     * @throws IllegalArgumentException if the task is blank or the count is negative
      */
     public TaskMetrics {
         Objects.requireNonNull(task, "task");
         Objects.requireNonNull(type, "type");
         if (task.isBlank()) {
             throw new IllegalArgumentException("task name must not be blank");
-        }
-        if (!type.equals(BINARY) && !type.equals(REGRESSION)) {
-            throw new IllegalArgumentException(
-                    "type must be " + BINARY + " or " + REGRESSION + " but was '" + type + "'");
         }
         if (count < 0) {
             throw new IllegalArgumentException("count must be >= 0 but was " + count);
@@ -79,7 +77,7 @@ public record TaskMetrics(String task, String type, long count, double auc, doub
      */
     public static TaskMetrics binary(String task, double[] probs, double[] labels, double[] mask) {
         Objects.requireNonNull(probs, "probs");
-        return new TaskMetrics(task, BINARY, Metrics.count(mask, probs.length),
+        return new TaskMetrics(task, TaskType.BINARY, Metrics.count(mask, probs.length),
                 Metrics.auc(probs, labels, mask),
                 Metrics.logLoss(probs, labels, mask),
                 Metrics.accuracy(probs, labels, mask, ACCURACY_THRESHOLD),
@@ -99,7 +97,7 @@ public record TaskMetrics(String task, String type, long count, double auc, doub
      */
     public static TaskMetrics regression(String task, double[] preds, double[] labels, double[] mask) {
         Objects.requireNonNull(preds, "preds");
-        return new TaskMetrics(task, REGRESSION, Metrics.count(mask, preds.length),
+        return new TaskMetrics(task, TaskType.REGRESSION, Metrics.count(mask, preds.length),
                 Double.NaN, Double.NaN, Double.NaN,
                 Metrics.mse(preds, labels, mask),
                 Metrics.mae(preds, labels, mask));
@@ -136,12 +134,9 @@ public record TaskMetrics(String task, String type, long count, double auc, doub
      *                                  quality measure
      */
     public static boolean higherIsBetter(String metricName) {
-        return switch (canonical(metricName)) {
-            case "auc", "accuracy" -> true;
-            case "logloss", "mse", "mae" -> false;
-            default -> throw new IllegalArgumentException(
-                    "metric '" + metricName + "' is not a quality measure and has no better direction");
-        };
+        canonical(metricName);
+        return Metric.of(metricName).orElseThrow(() -> new IllegalArgumentException(
+                "metric '" + metricName + "' is not a quality measure and has no better direction")).higherIsBetter();
     }
 
     private static String canonical(String metricName) {

@@ -11,7 +11,6 @@ import io.github.ple4j.model.graph.GateInfo;
 import io.github.ple4j.model.graph.GraphSignature;
 import io.github.ple4j.model.exec.NativeMemory;
 import io.github.ple4j.model.graph.PleGraph;
-import io.github.ple4j.model.loss.LossWeights;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.api.MultiDataSet;
 import org.nd4j.linalg.dataset.api.iterator.MultiDataSetIterator;
@@ -92,7 +91,7 @@ public final class Predictor implements AutoCloseable {
             labels.add(new ArrayList<>());
             masks.add(new ArrayList<>());
         });
-        double[] weights = LossWeights.at(config, epoch, step);
+        double[] weights = config.taskWeightsAt(epoch, step);
         if (evaluatePlan == null) {
             List<String> outputs = new ArrayList<>(graph.signature().predictionOutputs());
             outputs.addAll(graph.signature().taskLossOutputs());

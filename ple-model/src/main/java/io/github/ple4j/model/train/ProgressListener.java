@@ -1,5 +1,6 @@
 package io.github.ple4j.model.train;
 
+import io.github.ple4j.model.config.TaskType;
 import io.github.ple4j.model.eval.EvaluationReport;
 import io.github.ple4j.model.eval.TaskMetrics;
 
@@ -70,7 +71,7 @@ public final class ProgressListener implements TrainingListener {
         if (v != null) {
             sb.append(String.format(Locale.ROOT, "; validation loss %.5f", v.loss()));
             for (TaskMetrics m : v.tasks().values()) {
-                sb.append(m.type().equals(TaskMetrics.BINARY)
+                sb.append(m.type() == TaskType.BINARY
                         ? String.format(Locale.ROOT, " %s auc %.4f", m.task(), m.auc())
                         : String.format(Locale.ROOT, " %s mse %.5g", m.task(), m.mse()));
             }

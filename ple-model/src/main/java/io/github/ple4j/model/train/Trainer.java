@@ -8,7 +8,6 @@ import io.github.ple4j.model.graph.FlatParameters;
 import io.github.ple4j.model.graph.Feeds;
 import io.github.ple4j.model.graph.GraphSignature;
 import io.github.ple4j.model.graph.PleGraph;
-import io.github.ple4j.model.loss.LossWeights;
 import org.nd4j.autodiff.samediff.SameDiff;
 import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -221,7 +220,7 @@ public final class Trainer implements AutoCloseable {
      * parameter when the loss or a gradient is not finite.
      */
     public StepInfo step(MultiDataSet batch, int batchInEpoch) {
-        double[] weights = LossWeights.at(config, epoch, step);
+        double[] weights = config.taskWeightsAt(epoch, step);
         Map<String, INDArray> ph = feeds.batch(batch, weights);
         long batchSize = batch.getFeatures(0).size(0);
         double keep = 1.0 - config.dropout();

@@ -1,5 +1,6 @@
 package io.github.ple4j.model.eval;
 
+import io.github.ple4j.model.config.TaskType;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -30,12 +31,12 @@ class MultiTaskGainTest {
 
     @Test
     void gainFromTaskMetrics() {
-        TaskMetrics mtl = new TaskMetrics("vtr", TaskMetrics.REGRESSION, 10, Double.NaN, Double.NaN, Double.NaN, 0.8, 0.5);
-        TaskMetrics single = new TaskMetrics("vtr", TaskMetrics.REGRESSION, 10, Double.NaN, Double.NaN, Double.NaN, 1.0, 0.4);
+        TaskMetrics mtl = new TaskMetrics("vtr", TaskType.REGRESSION, 10, Double.NaN, Double.NaN, Double.NaN, 0.8, 0.5);
+        TaskMetrics single = new TaskMetrics("vtr", TaskType.REGRESSION, 10, Double.NaN, Double.NaN, Double.NaN, 1.0, 0.4);
         assertEquals(0.2, MultiTaskGain.gain(mtl, single, "MSE"), EPS);
         assertEquals(-0.1, MultiTaskGain.gain(mtl, single, "mae"), EPS);
 
-        TaskMetrics other = new TaskMetrics("ctr", TaskMetrics.REGRESSION, 10, Double.NaN, Double.NaN, Double.NaN, 1.0, 0.4);
+        TaskMetrics other = new TaskMetrics("ctr", TaskType.REGRESSION, 10, Double.NaN, Double.NaN, Double.NaN, 1.0, 0.4);
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> MultiTaskGain.gain(mtl, other, "mse"));
         assertEquals("multi-task metrics are for task 'vtr' but single-task metrics are for task 'ctr'", e.getMessage());

@@ -1,5 +1,6 @@
 package io.github.ple4j.model.eval;
 
+import io.github.ple4j.model.config.TaskType;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -23,7 +24,7 @@ class TaskMetricsTest {
         TaskMetrics m = TaskMetrics.binary("ctr", new double[] {0.1, 0.4, 0.35, 0.8, 0.99},
                 new double[] {0, 0, 1, 1, 0}, new double[] {1, 1, 1, 1, 0});
         assertEquals("ctr", m.task());
-        assertEquals(TaskMetrics.BINARY, m.type());
+        assertEquals(TaskType.BINARY, m.type());
         assertEquals(4, m.count());
         assertEquals(0.75, m.auc(), EPS);
         // -(ln 0.9 + ln 0.6 + ln 0.35 + ln 0.8) / 4
@@ -37,7 +38,7 @@ class TaskMetricsTest {
     @Test
     void regressionFactory() {
         TaskMetrics m = TaskMetrics.regression("watch_time", new double[] {1, 2, 3}, new double[] {1, 4, 0}, null);
-        assertEquals(TaskMetrics.REGRESSION, m.type());
+        assertEquals(TaskType.REGRESSION, m.type());
         assertEquals(3, m.count());
         assertEquals(13.0 / 3, m.mse(), EPS);
         assertEquals(5.0 / 3, m.mae(), EPS);
@@ -48,7 +49,7 @@ class TaskMetricsTest {
 
     @Test
     void getIsCaseInsensitive() {
-        TaskMetrics m = new TaskMetrics("ctr", TaskMetrics.BINARY, 7, 0.1, 0.2, 0.3, 0.4, 0.5);
+        TaskMetrics m = new TaskMetrics("ctr", TaskType.BINARY, 7, 0.1, 0.2, 0.3, 0.4, 0.5);
         assertEquals(0.1, m.get("AUC"));
         assertEquals(0.2, m.get("LogLoss"));
         assertEquals(0.3, m.get("accuracy"));
@@ -74,11 +75,10 @@ class TaskMetricsTest {
 
     @Test
     void constructorValidation() {
-        assertMessage("type must be BINARY or REGRESSION but was 'binary'",
-                () -> new TaskMetrics("ctr", "binary", 1, 0, 0, 0, 0, 0));
+        assertThrows(NullPointerException.class, () -> new TaskMetrics("ctr", null, 1, 0, 0, 0, 0, 0));
         assertMessage("task name must not be blank",
-                () -> new TaskMetrics(" ", TaskMetrics.BINARY, 1, 0, 0, 0, 0, 0));
+                () -> new TaskMetrics(" ", TaskType.BINARY, 1, 0, 0, 0, 0, 0));
         assertMessage("count must be >= 0 but was -1",
-                () -> new TaskMetrics("ctr", TaskMetrics.BINARY, -1, 0, 0, 0, 0, 0));
+                () -> new TaskMetrics("ctr", TaskType.BINARY, -1, 0, 0, 0, 0, 0));
     }
 }

@@ -10,7 +10,6 @@ import io.github.ple4j.model.config.ModelDataType;
 import io.github.ple4j.model.config.PleConfig;
 import io.github.ple4j.model.config.TaskSpec;
 import io.github.ple4j.model.config.TrainingSpec;
-import io.github.ple4j.model.loss.LossWeights;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -90,7 +89,7 @@ public class GradientCheckTest {
                 new Case("l2", base(ExtractionSpec.cgc(1, 2, 3, 2), twoBinary()).l2(0.3).build(), false, false, null),
                 new Case("fixed-weights", base(ExtractionSpec.cgc(2, 1, 3), TaskSpec.binary("a", 3).withLossWeight(2.5),
                         TaskSpec.binary("b", 2).withLossWeight(0.3)).build(), false, false, null),
-                new Case("dynamic-decay", decay, false, false, LossWeights.at(decay, 0, 3)),
+                new Case("dynamic-decay", decay, false, false, decay.taskWeightsAt(0, 3)),
                 new Case("uncertainty", base(ExtractionSpec.cgc(1, 1, 3), TaskSpec.binary("a", 3).withLossWeight(1.5),
                         TaskSpec.regression("r", 2)).training(weighting(new LossWeighting.Uncertainty(0.2))).build(),
                         true, false, null),

@@ -235,17 +235,17 @@ class MaskedLossTest {
     void dynamicDecayWeightsAreW0TimesGammaToTheT() {
         LossWeighting.DynamicDecay epochs = new LossWeighting.DynamicDecay(0.9, Map.of("value", 0.5), LossWeighting.DecayUnit.EPOCH);
         PleConfig cfg = config(2.0, 1.0, epochs);
-        assertArrayEquals(new double[]{2.0, 1.0}, LossWeights.at(cfg, 0, 0), 1e-15);
-        assertArrayEquals(new double[]{2.0 * 0.729, 0.125}, LossWeights.at(cfg, 3, 1000), 1e-14);   // t = epoch = 3
-        assertArrayEquals(new double[]{1.458, 0.125}, LossWeights.at(cfg, 3, 7), 1e-14);
+        assertArrayEquals(new double[]{2.0, 1.0}, cfg.taskWeightsAt(0, 0), 1e-15);
+        assertArrayEquals(new double[]{2.0 * 0.729, 0.125}, cfg.taskWeightsAt(3, 1000), 1e-14);   // t = epoch = 3
+        assertArrayEquals(new double[]{1.458, 0.125}, cfg.taskWeightsAt(3, 7), 1e-14);
 
         PleConfig steps = config(2.0, 1.0,
                 new LossWeighting.DynamicDecay(0.9, Map.of("value", 0.5), LossWeighting.DecayUnit.STEP));
-        assertArrayEquals(new double[]{2.0 * 0.59049, 0.03125}, LossWeights.at(steps, 3, 5), 1e-14);   // t = step = 5
-        assertArrayEquals(new double[]{1.18098, 0.03125}, LossWeights.at(steps, 0, 5), 1e-14);
+        assertArrayEquals(new double[]{2.0 * 0.59049, 0.03125}, steps.taskWeightsAt(3, 5), 1e-14);   // t = step = 5
+        assertArrayEquals(new double[]{1.18098, 0.03125}, steps.taskWeightsAt(0, 5), 1e-14);
 
         // fixed weighting ignores t
-        assertArrayEquals(new double[]{2.0, 1.0}, LossWeights.at(config(2.0, 1.0), 9, 99), 0.0);
+        assertArrayEquals(new double[]{2.0, 1.0}, config(2.0, 1.0).taskWeightsAt(9, 99), 0.0);
     }
 
     @Test
@@ -254,13 +254,13 @@ class MaskedLossTest {
                 new LossWeighting.DynamicDecay(0.9, Map.of("value", 0.5), LossWeighting.DecayUnit.EPOCH));
         PleGraph g = graph(cfg);
         MultiDataSet d = data(Y_CLICK, M_CLICK, Y_VALUE, M_VALUE);
-        for (double[] w : new double[][]{LossWeights.at(cfg, 0, 0), LossWeights.at(cfg, 3, 0), {0.3, 1.7}}) {
+        for (double[] w : new double[][]{cfg.taskWeightsAt(0, 0), cfg.taskWeightsAt(3, 0), {0.3, 1.7}}) {
             Map<String, INDArray> out = run(g, d, w);
             double expected = w[0] * d(out, "loss/click") + w[1] * d(out, "loss/value");
             assertEquals(expected, d(out, GraphSignature.TOTAL_LOSS), 1e-12, "total with weights " + java.util.Arrays.toString(w));
         }
         // at epoch 3 the weights are 2*0.9^3 and 0.5^3, not the static weights (no double counting of w0)
-        Map<String, INDArray> out3 = run(g, d, LossWeights.at(cfg, 3, 0));
+        Map<String, INDArray> out3 = run(g, d, cfg.taskWeightsAt(3, 0));
         assertEquals(1.458 * d(out3, "loss/click") + 0.125 * d(out3, "loss/value"), d(out3, GraphSignature.TOTAL_LOSS), 1e-12);
 
         Map<String, INDArray> one = grads(g, d, new double[]{1, 0});

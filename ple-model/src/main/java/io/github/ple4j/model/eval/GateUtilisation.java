@@ -1,9 +1,7 @@
-package io.github.ple4j.bench;
+package io.github.ple4j.model.eval;
 
-import io.github.ple4j.model.PleModel;
 import io.github.ple4j.model.graph.GateInfo;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.dataset.api.iterator.MultiDataSetIterator;
 
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -13,7 +11,8 @@ import java.util.Map;
 
 /**
  * Accumulates gate weights batch by batch into per-expert means and standard deviations ({@link GateUsage}),
- * the data of the paper's expert-utilisation figure (Fig. 8).
+ * the data of the paper's expert-utilisation figure (Fig. 8). {@code PleModel.gateUsage(data)} runs it over a data
+ * set.
  */
 public final class GateUtilisation {
     private final List<GateInfo> gates;
@@ -21,7 +20,7 @@ public final class GateUtilisation {
     private final Map<String, double[]> squares = new LinkedHashMap<>();
     private long samples;
 
-    /** Statistics for the given gates ({@link PleModel#gates()}). */
+    /** Statistics for the given gates ({@code PleModel.gates()}). */
     public GateUtilisation(List<GateInfo> gates) {
         this.gates = List.copyOf(gates);
         for (GateInfo g : this.gates) {
@@ -31,7 +30,7 @@ public final class GateUtilisation {
     }
 
     /**
-     * Adds one batch of gate weights, as {@link PleModel#gateWeights} returns them: output name to [B, experts].
+     * Adds one batch of gate weights, as {@code PleModel.gateWeights} returns them: output name to [B, experts].
      * Every gate must be present with the same number of rows.
      */
     public void add(Map<String, INDArray> weights) {
@@ -102,25 +101,6 @@ public final class GateUtilisation {
             out.add(new GateUsage(g.output(), g.level(), g.owner(), g.experts(), mean, std, samples));
         }
         return out;
-    }
-
-    /**
-     * Gate statistics of a model over a whole data set (reset first).
-     *
-     * @return one entry per gate of the model; empty for models without gates (single-task, shared-bottom)
-     */
-    public static List<GateUsage> of(PleModel model, MultiDataSetIterator data) {
-        if (model.gates().isEmpty()) {
-            return List.of();
-        }
-        GateUtilisation u = new GateUtilisation(model.gates());
-        if (data.resetSupported()) {
-            data.reset();
-        }
-        while (data.hasNext()) {
-            u.add(model.gateWeights(data.next().getFeatures()));
-        }
-        return u.result();
     }
 
     @Override

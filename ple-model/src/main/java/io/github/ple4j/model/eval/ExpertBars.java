@@ -1,4 +1,4 @@
-package io.github.ple4j.bench;
+package io.github.ple4j.model.eval;
 
 import io.github.ple4j.model.graph.PleNetwork;
 
