@@ -125,7 +125,7 @@ public final class CensusCommand implements Callable<Integer> {
                     InMemoryBatches valid = InMemoryBatches.cache(it.valid(), null);
                     InMemoryBatches test = InMemoryBatches.cache(it.test(), null);
                     long t0 = System.nanoTime();
-                    TrainingResult r = model.fit(train, valid, new ProgressListener(System.out, 60, epochs));
+                    TrainingResult r = model.fit(train, valid, new ProgressListener(System.out).everySeconds(60));
                     minutes += (System.nanoTime() - t0) / 60e9 / seeds;
                     epochsRun += r.epochs().size() / (double) seeds;
                     EvaluationReport rep = model.evaluate(test);

@@ -30,18 +30,18 @@ class ReadmeExampleTest {
         CensusData census = CensusIncome.builder().directory(CensusIncome.defaultDirectory()).rowLimit(3000).load();
         PleConfig config = PleConfig.builder()
                 .inputs(census.inputSpec())                         // 535 one-hot census features
-                .task(TaskSpec.binary("income", 8))                 // name, tower hidden sizes
-                .task(TaskSpec.binary("marital", 8))
-                .extraction(ExtractionSpec.ple(2, 3, 2, 16))        // 2 levels, 3 experts/task, 2 shared, width 16
+                .task(TaskSpec.binary("income").withTower(8))
+                .task(TaskSpec.binary("marital").withTower(8))
+                .extraction(ExtractionSpec.builder().levels(2).expertsPerTask(3).sharedExperts(2).expertHidden(16).build())
                 .training(TrainingSpec.defaults().withEpochs(2).withEarlyStopping(EarlyStopping.on("auc", 3)))
                 .build();
         try (PleModel model = PleModel.create(config); CensusData.Iterators data = census.iterators(config, 256)) {
-            model.fit(data.train(), data.valid(), new ProgressListener(System.out, 10, 2));
+            model.fit(data.train(), data.valid(), new ProgressListener(System.out));
             report = model.evaluate(data.test());
             System.out.println(report.toTable());   // AUC, log loss, accuracy per task
             data.test().reset();
             p = model.predict(data.test().next());            // per-task probabilities [B, 1]
-            model.save(file);                     // one versioned file, optimiser state kept
+            model.save(file);                                            // one versioned file, optimiser state kept
         }
         assertTrue(report.metric("marital.auc") > 0.8, report.toTable());
         assertEquals(256, p.task("income").size(0));

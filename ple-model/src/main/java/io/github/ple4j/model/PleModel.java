@@ -42,7 +42,7 @@ import java.util.Optional;
  * <pre>{@code
  * PleConfig config = Presets.paddleCensus(2, 499);
  * try (PleModel model = PleModel.create(config)) {
- *     model.fit(train, valid, new ProgressListener(System.out, 10, config.training().epochs()));
+ *     model.fit(train, valid, new ProgressListener(System.out));
  *     Predictions p = model.predict(features);
  *     model.save(Path.of("census.ple"));
  * }

@@ -44,7 +44,7 @@ class TrainingTest {
             ByteArrayOutputStream buf = new ByteArrayOutputStream();
             TrainingResult r = m.fit(TestData.batches(TestData.twoBinaryTasks(1, 2000, 6, DataType.FLOAT), 128),
                     TestData.batches(TestData.twoBinaryTasks(2, 500, 6, DataType.FLOAT), 250),
-                    new ProgressListener(new PrintStream(buf, true, StandardCharsets.UTF_8), 0, 5));
+                    new ProgressListener(new PrintStream(buf, true, StandardCharsets.UTF_8)).everySeconds(0));
             assertEquals(5, r.epochs().size());
             for (int e = 1; e < 5; e++) {
                 assertTrue(r.epochs().get(e).trainLoss() < r.epochs().get(e - 1).trainLoss(), "epoch " + e);

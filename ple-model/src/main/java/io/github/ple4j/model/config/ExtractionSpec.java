@@ -83,6 +83,62 @@ public record ExtractionSpec(int levels, int expertsPerTask, int sharedExperts, 
         return ple(1, 1, 0, hidden);
     }
 
+    /**
+     * A builder naming every size, for example
+     * {@code ExtractionSpec.builder().levels(2).expertsPerTask(3).sharedExperts(2).expertHidden(16).build()} (the
+     * same as {@code ple(2, 3, 2, 16)}). Defaults: 1 level, 0 task and 0 shared experts, ReLU; the expert layer
+     * sizes are required.
+     */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** Builder for {@link ExtractionSpec}; {@link #build()} validates. */
+    public static final class Builder {
+        private int levels = 1;
+        private int expertsPerTask;
+        private int sharedExperts;
+        private List<Integer> expertHidden;
+        private Activation activation = Activation.RELU;
+
+        private Builder() {
+        }
+
+        /** Extraction levels (1: CGC, more: PLE). */
+        public Builder levels(int levels) {
+            this.levels = levels;
+            return this;
+        }
+
+        /** Task-specific experts per task and level. */
+        public Builder expertsPerTask(int n) {
+            this.expertsPerTask = n;
+            return this;
+        }
+
+        /** Shared experts per level. */
+        public Builder sharedExperts(int n) {
+            this.sharedExperts = n;
+            return this;
+        }
+
+        /** Layer sizes of every expert MLP; the last is the expert output width. */
+        public Builder expertHidden(Integer... sizes) {
+            this.expertHidden = sizes == null ? null : List.of(sizes);
+            return this;
+        }
+
+        /** Activation of expert and tower hidden layers. */
+        public Builder activation(Activation a) {
+            this.activation = a;
+            return this;
+        }
+
+        public ExtractionSpec build() {
+            return new ExtractionSpec(levels, expertsPerTask, sharedExperts, expertHidden, activation);
+        }
+    }
+
     /** A copy with another activation. */
     public ExtractionSpec withActivation(Activation a) {
         return new ExtractionSpec(levels, expertsPerTask, sharedExperts, expertHidden, a);

@@ -19,14 +19,19 @@ public record TaskSpec(String name, TaskType type, double lossWeight, List<Integ
         towerHidden = Checks.sizes("task '" + name + "' towerHidden", towerHidden == null ? List.of() : towerHidden);
     }
 
-    /** A binary task with weight 1. */
+    /** A binary task with weight 1 and the given tower hidden sizes (none: the head reads the level output). */
     public static TaskSpec binary(String name, Integer... towerHidden) {
         return new TaskSpec(name, TaskType.BINARY, 1.0, List.of(towerHidden));
     }
 
-    /** A regression task with weight 1. */
+    /** A regression task with weight 1 and the given tower hidden sizes (none: the head reads the level output). */
     public static TaskSpec regression(String name, Integer... towerHidden) {
         return new TaskSpec(name, TaskType.REGRESSION, 1.0, List.of(towerHidden));
+    }
+
+    /** A copy with these tower hidden layer sizes, e.g. {@code TaskSpec.binary("ctr").withTower(64, 32)}. */
+    public TaskSpec withTower(Integer... hidden) {
+        return new TaskSpec(name, type, lossWeight, List.of(hidden));
     }
 
     /** A copy with another loss weight. */

@@ -75,6 +75,8 @@ public final class FitLoop {
                     + "the fit is to reach " + totalEpochs + "; ask for more epochs (FitOptions.epochs)");
         }
         boolean interrupted = false;
+        int firstEpoch = state.epoch();
+        options.listeners().forEach(l -> l.onFitStart(firstEpoch, totalEpochs));
         while (!state.complete()) {
             long start = System.nanoTime();
             int epoch = trainer.epoch();

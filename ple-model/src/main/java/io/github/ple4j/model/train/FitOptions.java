@@ -12,7 +12,7 @@ import java.util.function.BooleanSupplier;
  * <pre>{@code
  * try (CheckpointDirectory ck = CheckpointDirectory.open(Path.of("run.checkpoints"), 3)) {
  *     FitOptions options = FitOptions.builder()
- *             .listener(new ProgressListener(System.out, 10, epochs))
+ *             .listener(new ProgressListener(System.out))
  *             .checkpoints(ck).checkpointEverySteps(1000)
  *             .build();
  *     model.fit(train, valid, options);

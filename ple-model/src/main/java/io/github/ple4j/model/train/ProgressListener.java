@@ -9,29 +9,45 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * Prints training progress: every {@code intervalSeconds} a line with epoch, batch, loss, per-task loss,
- * samples/s and the epoch's ETA (known from the second epoch on, when the number of batches is known), and
- * one line per epoch with the validation metrics.
+ * Prints training progress: every few seconds a line with epoch, batch, loss, per-task loss, samples/s and the
+ * epoch's ETA (known from the second epoch on, when the number of batches is known), and one line per epoch with
+ * the validation metrics.
+ *
+ * <pre>{@code model.fit(train, valid, new ProgressListener(System.out).everySeconds(30));}</pre>
  */
 public final class ProgressListener implements TrainingListener {
+    /** Seconds between step lines unless {@link #everySeconds} says otherwise. */
+    public static final double DEFAULT_INTERVAL_SECONDS = 10;
     private final PrintStream out;
     private final double intervalSeconds;
-    private final int epochs;
+    private int epochs;
     private long epochStartNanos;
     private long lastPrintNanos;
     private long samplesInEpoch;
     private int batchesPerEpoch = -1;
     private int batchesSeen;
 
-    /**
-     * @param out             where to print
-     * @param intervalSeconds seconds between step lines (0 prints every step)
-     * @param epochs          total epochs, for the "epoch e/E" display
-     */
-    public ProgressListener(PrintStream out, double intervalSeconds, int epochs) {
-        this.out = out;
+    /** Prints to {@code out}, a step line every {@value #DEFAULT_INTERVAL_SECONDS} seconds. */
+    public ProgressListener(PrintStream out) {
+        this(out, DEFAULT_INTERVAL_SECONDS);
+    }
+
+    private ProgressListener(PrintStream out, double intervalSeconds) {
+        if (!(intervalSeconds >= 0) || Double.isInfinite(intervalSeconds)) {
+            throw new IllegalArgumentException("intervalSeconds must be a finite number >= 0 but was " + intervalSeconds);
+        }
+        this.out = java.util.Objects.requireNonNull(out, "out");
         this.intervalSeconds = intervalSeconds;
-        this.epochs = epochs;
+    }
+
+    /** A listener printing a step line every {@code seconds} seconds (0: every step). */
+    public ProgressListener everySeconds(double seconds) {
+        return new ProgressListener(out, seconds);
+    }
+
+    @Override
+    public void onFitStart(int epoch, int totalEpochs) {
+        epochs = totalEpochs;
     }
 
     @Override

@@ -28,6 +28,16 @@ class ConfigValidationTest {
     }
 
     @Test
+    void namedFormsEqualTheShortOnes() {
+        assertEquals(ExtractionSpec.ple(2, 3, 2, 16, 8),
+                ExtractionSpec.builder().levels(2).expertsPerTask(3).sharedExperts(2).expertHidden(16, 8).build());
+        assertEquals(ExtractionSpec.mmoe(4, 16).withActivation(Activation.TANH),
+                ExtractionSpec.builder().sharedExperts(4).expertHidden(16).activation(Activation.TANH).build());
+        assertEquals(TaskSpec.binary("ctr", 64, 32), TaskSpec.binary("ctr").withTower(64, 32));
+        rejects("extraction.expertHidden must be set but was null", () -> ExtractionSpec.builder().levels(2).build());
+    }
+
+    @Test
     void validBaseBuilds() {
         PleConfig c = base().build();
         assertEquals(List.of("a", "b"), c.tasks().stream().map(TaskSpec::name).toList());
