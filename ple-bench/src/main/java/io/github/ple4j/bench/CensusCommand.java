@@ -102,9 +102,10 @@ public final class CensusCommand implements Callable<Integer> {
                 + "; one-hot input of width " + census.inputSpec().width() + "; Adam lr " + lr + ", batch " + batch
                 + ", early stopping on mean validation AUC (patience " + patience + ", best epoch restored).");
         md.add("");
-        md.add("| model | params | income AUC mean ± std (best) | marital AUC mean ± std (best) | gain income | gain marital "
-                + "| paper income | paper marital | epochs | minutes |");
-        md.add("| --- | ---: | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |");
+        List<String> header = List.of("| model | params | income AUC mean ± std (best) | marital AUC mean ± std (best) "
+                + "| gain income | gain marital | paper income | paper marital | epochs | minutes |",
+                "| --- | ---: | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |");
+        md.addAll(header);
         for (Map.Entry<String, ExtractionSpec> e : models().entrySet()) {
             if (only != null && !only.contains(e.getKey())) {
                 continue;
@@ -152,11 +153,12 @@ public final class CensusCommand implements Callable<Integer> {
             double g1 = !haveSingle ? Double.NaN : MultiTaskGain.gain(mean(column(a, 0)), mean(column(auc.get("single-task"), 0)), true);
             double g2 = !haveSingle ? Double.NaN : MultiTaskGain.gain(mean(column(a, 1)), mean(column(auc.get("single-task"), 1)), true);
             double[] paper = PAPER.get(e.getKey());
-            String line = String.format(Locale.ROOT, "| %s | %,d | %.4f ± %.4f (%.4f) | %.4f ± %.4f (%.4f) | %+.4f | %+.4f | %s | %s | %.1f | %.1f |",
+            String line = String.format(Locale.ROOT, "| %s | %,d | %.4f ± %.4f (%.4f) | %.4f ± %.4f (%.4f) | %s | %s | %s | %s | %.1f | %.1f |",
                     e.getKey(), params, mean(column(a, 0)), std(column(a, 0)), inc.max(), mean(column(a, 1)), std(column(a, 1)),
-                    mar.max(), g1, g2, paper == null ? "-" : String.format(Locale.ROOT, "%.4f", paper[0]),
+                    mar.max(), SyntheticCommand.gain(g1), SyntheticCommand.gain(g2), paper == null ? "-" : String.format(Locale.ROOT, "%.4f", paper[0]),
                     paper == null ? "-" : String.format(Locale.ROOT, "%.4f", paper[1]), epochsRun, minutes);
             md.add(line);
+            header.forEach(System.out::println);   // progress lines come between the rows
             System.out.println(line);
         }
         md.add("");

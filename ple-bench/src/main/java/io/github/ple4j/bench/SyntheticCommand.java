@@ -81,14 +81,16 @@ public final class SyntheticCommand implements Callable<Integer> {
         md.add("d = " + dim + ", train/valid/test = " + train + "/" + valid + "/" + test + ", Adam lr " + lr + ", batch " + batch
                 + ", early stopping on validation loss. MTL gain = single-task MSE - model MSE (paper Eq. 11).");
         md.add("");
-        md.add("| p | model | params | MSE task1 | MSE task2 | gain task1 | gain task2 | epochs | seconds |");
-        md.add("| ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
+        List<String> header = List.of("| p | model | params | MSE task1 | MSE task2 | gain task1 | gain task2 | epochs | seconds |",
+                "| ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
+        md.addAll(header);
         for (double p : correlations) {
             SyntheticTasks gen = new SyntheticTasks(SyntheticTasksSpec.defaults(p, 7).withDimension(dim));
             SyntheticTasks.Sample tr = gen.generate(train, 11);
             SyntheticTasks.Sample va = gen.generate(valid, 12);
             SyntheticTasks.Sample te = gen.generate(test, 13);
             System.out.printf(Locale.ROOT, "p = %.2f: measured label correlation %.3f%n", p, gen.measuredCorrelation(tr));
+            header.forEach(System.out::println);
             double[] single = null;
             for (Map.Entry<String, ExtractionSpec> e : models().entrySet()) {
                 double[] mse = new double[2];
@@ -139,8 +141,8 @@ public final class SyntheticCommand implements Callable<Integer> {
                 results.add(new SyntheticCharts.ModelResult(p, e.getKey(), e.getValue().architecture(), mse,
                         new double[]{g1, g2}, gates));
                 gateLines.addAll(gateTable(p, e.getKey(), gates));
-                String line = String.format(Locale.ROOT, "| %.2f | %s | %,d | %.4f | %.4f | %+.4f | %+.4f | %.1f | %.1f |", p,
-                        e.getKey(), params, mse[0], mse[1], g1, g2, epochsRun / (double) seeds, secs);
+                String line = String.format(Locale.ROOT, "| %.2f | %s | %,d | %.4f | %.4f | %s | %s | %.1f | %.1f |", p,
+                        e.getKey(), params, mse[0], mse[1], gain(g1), gain(g2), epochsRun / (double) seeds, secs);
                 md.add(line);
                 System.out.println(line);
             }
@@ -163,6 +165,11 @@ public final class SyntheticCommand implements Callable<Integer> {
     }
 
     /** Gate statistics as JSON: one object per gate with its experts and mean and std per expert. */
+    /** A gain for the tables: signed, or "-" without a single-task baseline to compare with. */
+    static String gain(double g) {
+        return Double.isNaN(g) ? "-" : String.format(Locale.ROOT, "%+.4f", g);
+    }
+
     static ArrayNode gatesJson(List<GateUsage> gates) {
         ArrayNode a = ConfigJson.mapper().createArrayNode();
         for (GateUsage g : gates) {

@@ -13,12 +13,10 @@ import java.util.List;
  *
  * <p><b>Thread safety.</b> {@link #score} may be called from any number of threads at once and gives exactly the
  * results a single thread gets: the preprocessing is immutable and builds new arrays per call, and the model's
- * forward passes are serialised on its predictor ({@code Predictor} methods are {@code synchronized}; SameDiff
- * 1.0.0-M2.1 keeps per-graph mutable state during execution). Calls therefore run one forward pass at a time; the
- * CSV parsing and encoding of different threads overlap. For parallel forward passes load one model per thread.
- * SameDiff keeps one inference session per calling thread for the life of the graph, so call from a bounded thread
- * pool, not from an unbounded number of short-lived threads. {@link #close()} must not run concurrently with
- * {@link #score}.
+ * forward passes are serialised on its predictor ({@code Predictor} methods are {@code synchronized}: the model's
+ * execution plan reuses its buffers from call to call). Calls therefore run one forward pass at a time; the CSV
+ * parsing and encoding of different threads overlap. For parallel forward passes load one model per thread.
+ * {@link #close()} must not run concurrently with {@link #score}.
  */
 public final class Scorer implements AutoCloseable {
     private final PleModel model;

@@ -3,9 +3,9 @@ package io.github.ple4j.model.config;
 import java.util.List;
 
 /**
- * The stacked extraction network (paper Sec. 4.3). Every level has, per task, {@code expertsPerTask}
+ * The stacked extraction network (paper Sec. 4.2). Every level has, per task, {@code expertsPerTask}
  * task-specific experts and {@code sharedExperts} shared experts, each an MLP with {@code expertHidden}
- * layers. One level is CGC (Sec. 4.2); more levels are PLE. The baselines are special cases:
+ * layers. One level is CGC (Sec. 4.1); more levels are PLE. The baselines are special cases:
  * <ul>
  *   <li>single-task: 1 level, 1 expert per task, 0 shared (no parameter is shared between tasks);</li>
  *   <li>shared-bottom: 1 level, 0 experts per task, 1 shared expert;</li>
@@ -55,12 +55,12 @@ public record ExtractionSpec(int levels, int expertsPerTask, int sharedExperts, 
         return Architecture.CGC;
     }
 
-    /** PLE (Sec. 4.3): {@code levels} stacked extraction levels. */
+    /** PLE (Sec. 4.2): {@code levels} stacked extraction levels. */
     public static ExtractionSpec ple(int levels, int expertsPerTask, int sharedExperts, Integer... expertHidden) {
         return new ExtractionSpec(levels, expertsPerTask, sharedExperts, List.of(expertHidden), Activation.RELU);
     }
 
-    /** CGC (Sec. 4.2): one extraction level with task-specific and shared experts. */
+    /** CGC (Sec. 4.1): one extraction level with task-specific and shared experts. */
     public static ExtractionSpec cgc(int expertsPerTask, int sharedExperts, Integer... expertHidden) {
         return ple(1, expertsPerTask, sharedExperts, expertHidden);
     }

@@ -28,11 +28,6 @@ public final class Presets {
                 .build();
     }
 
-    /** The same tasks, towers and input as {@link #paddleCensus} with another extraction network. */
-    public static PleConfig census(ExtractionSpec extraction, int denseSize) {
-        return paddleCensus(1, denseSize).withExtraction(extraction);
-    }
-
     /** The two binary census tasks with the given tower. */
     public static List<TaskSpec> censusTasks(Integer... tower) {
         return List.of(TaskSpec.binary(INCOME, tower), TaskSpec.binary(MARITAL, tower));

@@ -19,7 +19,6 @@ public final class NativeMemory {
     public static final String HEADROOM_PROPERTY = "ple4j.memory.headroomMiB";
     private static final long HEADROOM = Long.getLong(HEADROOM_PROPERTY, 512L) * 1024 * 1024;
     private static long baseline = -1;
-    private static long collections;
 
     private NativeMemory() {
     }
@@ -36,13 +35,7 @@ public final class NativeMemory {
         }
         if (rss > baseline + HEADROOM) {
             System.gc();
-            collections++;
             baseline = Math.min(rss, Pointer.physicalBytes());
         }
-    }
-
-    /** Collections requested so far (for tests and reports). */
-    public static synchronized long collections() {
-        return collections;
     }
 }

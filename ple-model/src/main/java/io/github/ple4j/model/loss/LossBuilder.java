@@ -16,7 +16,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The training loss of the paper (Sec. 4.4), written out op by op so its gradient is checked and every
+ * The training loss of the paper (Sec. 4.3), written out op by op so its gradient is checked and every
  * weight really scales its task's gradient (SameDiff's built-in loss ops ignore the incoming gradient in
  * 1.0.0-M2.1, so {@code w * sd.loss()...} would train with weight 1).
  *
