@@ -3,6 +3,11 @@ package io.github.ple4j.cli;
 import io.github.ple4j.model.PleModel;
 
 import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
 import java.nio.file.Path;
 
 /**
@@ -32,6 +37,28 @@ record DataFiles(String train, String valid) {
         } catch (IOException e) {
             throw CliException.badModel(file + ": unreadable '" + ATTACHMENT + "' attachment: "
                     + LoadedModel.oneLine(e.getMessage()), e);
+        }
+    }
+
+    /** Size and SHA-256 of a file (the training data must not change between a run and its resumption). */
+    static String fingerprint(Path file) {
+        if (!Files.isRegularFile(file)) {
+            throw CliException.io("cannot read " + file + ": no such file", null);
+        }
+        try (InputStream in = Files.newInputStream(file)) {
+            MessageDigest md = MessageDigest.getInstance("SHA-256");
+            byte[] buf = new byte[1 << 16];
+            long size = 0;
+            int r;
+            while ((r = in.read(buf)) > 0) {
+                md.update(buf, 0, r);
+                size += r;
+            }
+            return "bytes " + size + " sha256 " + HexFormat.of().formatHex(md.digest());
+        } catch (IOException e) {
+            throw CliException.io("cannot read " + file + ": " + e, e);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
         }
     }
 }

@@ -24,6 +24,7 @@ import io.github.ple4j.model.train.NonFiniteLossException;
 import io.github.ple4j.model.train.TrainingListener;
 import io.github.ple4j.model.train.TrainingResult;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 
@@ -62,8 +63,8 @@ final class TrainCommand implements Callable<Integer> {
     @ParentCommand
     PleCli root;
 
-    @Option(names = "--config", paramLabel = "JSON", description = "Job config: CSV layout, columns, tasks, model, training.")
-    Path config;
+    @Mixin
+    JobOptions jobOptions;
     @Option(names = "--train", required = true, paramLabel = "CSV", description = "Training data (.csv or .csv.gz).")
     Path train;
     @Option(names = "--valid", paramLabel = "CSV", description = "Validation data, evaluated after every epoch (needed by early stopping).")
@@ -87,39 +88,6 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--overwrite", description = "Delete the checkpoints of an earlier run and start over.")
     boolean overwrite;
 
-    @Option(names = "--delimiter", paramLabel = "C", description = "Field delimiter (one character, or 'tab'). Default: ','.")
-    String delimiter;
-    @Option(names = "--no-header", description = "The files have no header line (name the columns with --columns).")
-    boolean noHeader;
-    @Option(names = "--columns", split = ",", paramLabel = "NAME", description = "Column names, in file order.")
-    List<String> columns;
-    @Option(names = "--dense", split = ",", paramLabel = "COLUMN", description = "Numeric feature columns (standardised).")
-    List<String> dense;
-    @Option(names = "--ids", split = ",", paramLabel = "COLUMN", description = "Categorical columns with embeddings.")
-    List<String> ids;
-    @Option(names = "--embedding-dim", paramLabel = "N", description = "Embedding width of --ids columns. Default: 4.")
-    Integer embeddingDim;
-    @Option(names = "--one-hot", split = ",", paramLabel = "COLUMN", description = "Categorical columns one-hot encoded.")
-    List<String> oneHot;
-    @Option(names = "--binary-task", paramLabel = "TASK=COLUMN[:POS,..[:NEG,..]]",
-            description = "A binary task (repeatable). Positive values default to 1 and negative to 0; NEG '*' means every "
-                    + "other value is negative.")
-    List<String> binaryTasks;
-    @Option(names = "--regression-task", paramLabel = "TASK=COLUMN", description = "A regression task (repeatable). "
-            + "Tasks are ordered binary first, then regression.")
-    List<String> regressionTasks;
-    @Option(names = "--missing-label", split = ",", paramLabel = "TEXT",
-            description = "Label texts meaning 'no label for this task' besides the empty field.")
-    List<String> missingLabels;
-
-    @Option(names = "--epochs", paramLabel = "N", description = "Override training.epochs.")
-    Integer epochs;
-    @Option(names = "--batch-size", paramLabel = "N", description = "Override batchSize (default 256).")
-    Integer batchSize;
-    @Option(names = "--learning-rate", paramLabel = "LR", description = "Override training.optimizer.learningRate.")
-    Double learningRate;
-    @Option(names = "--seed", paramLabel = "N", description = "Override model.seed.")
-    Long seed;
 
     @Option(names = "--quiet", description = "No progress bar.")
     boolean quiet;
@@ -142,7 +110,7 @@ final class TrainCommand implements Callable<Integer> {
         Path outFile = out.toAbsolutePath();
         Path dir = checkpointDir != null ? checkpointDir.toAbsolutePath()
                 : outFile.resolveSibling(outFile.getFileName() + ".checkpoints");
-        JobConfig requested = jobFromOptions();
+        JobConfig requested = jobOptions.job(resume);
         try (CheckpointDirectory ck = openCheckpoints(dir); StopSignal stop = new StopSignal()) {
             int removed = ck.removeTemporaryFiles();
             if (removed > 0) {
@@ -203,7 +171,7 @@ final class TrainCommand implements Callable<Integer> {
         if (!(progressSeconds >= 0) || Double.isInfinite(progressSeconds)) {
             throw CliException.usage("--progress-seconds must be >= 0 but was " + progressSeconds);
         }
-        for (Path in : new Path[]{train, valid, config}) {
+        for (Path in : new Path[]{train, valid, jobOptions.config}) {
             if (in != null && out.toAbsolutePath().normalize().equals(in.toAbsolutePath().normalize())) {
                 throw CliException.usage("--out must not be an input file (" + in + ")");
             }
@@ -219,121 +187,12 @@ final class TrainCommand implements Callable<Integer> {
 
     // ---------------------------------------------------------------------------------------------- job and setup
 
-    private boolean csvFlagsGiven() {
-        return delimiter != null || noHeader || columns != null || dense != null || ids != null || embeddingDim != null
-                || oneHot != null || binaryTasks != null || regressionTasks != null || missingLabels != null;
-    }
-
-    private boolean overridesGiven() {
-        return epochs != null || batchSize != null || learningRate != null || seed != null;
-    }
-
-    /** The job the options describe, or null when they describe none (allowed with --resume). */
-    JobConfig jobFromOptions() {
-        JobConfig job;
-        if (config != null) {
-            if (csvFlagsGiven()) {
-                throw CliException.usage("column and task flags (--dense, --binary-task, ...) cannot be combined with --config; "
-                        + "describe the CSV in the config's \"csv\" section");
-            }
-            String json;
-            try {
-                json = Files.readString(config, StandardCharsets.UTF_8);
-            } catch (java.nio.file.NoSuchFileException e) {
-                throw CliException.io("cannot read config " + config + ": no such file", e);
-            } catch (java.nio.charset.CharacterCodingException e) {
-                throw new JobConfigException(config + ": not a UTF-8 text file", e);
-            } catch (IOException e) {
-                throw CliException.io("cannot read config " + config + ": " + e, e);
-            }
-            job = JobJson.fromJson(json, config.toString());
-        } else if (csvFlagsGiven()) {
-            job = new JobConfig(csvFromFlags(), null, null);
-        } else if (overridesGiven() || !resume) {
-            throw CliException.usage("describe the data with --config JSON, or with --dense/--ids/--one-hot and "
-                    + "--binary-task/--regression-task");
-        } else {
-            return null;
-        }
-        return applyOverrides(job);
-    }
-
-    private CsvSpec csvFromFlags() {
-        List<LabelSpec> labels = new ArrayList<>();
-        for (String t : binaryTasks == null ? List.<String>of() : binaryTasks) {
-            labels.add(binaryTask(t));
-        }
-        for (String t : regressionTasks == null ? List.<String>of() : regressionTasks) {
-            String[] nc = taskAndColumn("--regression-task", t);
-            labels.add(label(() -> new LabelSpec(nc[0], nc[1], TaskType.REGRESSION, null, null), "--regression-task " + t));
-        }
-        List<String> missing = new ArrayList<>(List.of(""));
-        if (missingLabels != null) {
-            missingLabels.stream().filter(m -> !missing.contains(m)).forEach(missing::add);
-        }
-        String delim = delimiter == null ? null : delimiter.equalsIgnoreCase("tab") || delimiter.equals("\\t") ? "\t" : delimiter;
-        try {
-            return new CsvSpec(delim, !noHeader, columns, dense, ids, embeddingDim, null, oneHot, null, labels, missing);
-        } catch (IllegalArgumentException e) {
-            throw CliException.usage(e.getMessage());
-        }
-    }
-
-    private static LabelSpec label(java.util.function.Supplier<LabelSpec> s, String what) {
-        try {
-            return s.get();
-        } catch (IllegalArgumentException e) {
-            throw CliException.usage(what + ": " + e.getMessage());
-        }
-    }
-
-    private static String[] taskAndColumn(String option, String spec) {
-        int eq = spec.indexOf('=');
-        if (eq <= 0 || eq == spec.length() - 1) {
-            throw CliException.usage(option + " must be TASK=COLUMN but was '" + spec + "'");
-        }
-        return new String[]{spec.substring(0, eq), spec.substring(eq + 1)};
-    }
-
-    private static LabelSpec binaryTask(String spec) {
-        String[] nc = taskAndColumn("--binary-task", spec);
-        String[] parts = nc[1].split(":", -1);
-        if (parts.length > 3) {
-            throw CliException.usage("--binary-task must be TASK=COLUMN[:POS,..[:NEG,..]] but was '" + spec + "'");
-        }
-        List<String> pos = parts.length > 1 ? List.of(parts[1].split(",", -1)) : null;
-        List<String> neg = parts.length > 2 ? (parts[2].equals("*") ? List.of() : List.of(parts[2].split(",", -1))) : null;
-        return label(() -> new LabelSpec(nc[0], parts[0], TaskType.BINARY, pos, neg), "--binary-task " + spec);
-    }
-
-    private JobConfig applyOverrides(JobConfig job) {
-        try {
-            if (batchSize != null) {
-                job = job.withBatchSize(batchSize);
-            }
-            if (epochs != null) {
-                job = job.withModel(job.model().withTraining(job.model().training().withEpochs(epochs)));
-            }
-            if (learningRate != null) {
-                OptimizerSpec o = job.model().training().optimizer();
-                job = job.withModel(job.model().withTraining(job.model().training()
-                        .withOptimizer(new OptimizerSpec(o.type(), learningRate))));
-            }
-            if (seed != null) {
-                job = job.withModel(job.model().withSeed(seed));
-            }
-            return job;
-        } catch (IllegalArgumentException e) {
-            throw CliException.usage(e.getMessage());
-        }
-    }
-
     private Run newRun(JobConfig job) {
         if (job == null) {
             throw CliException.usage("describe the data with --config JSON, or with --dense/--ids/--one-hot and "
                     + "--binary-task/--regression-task");
         }
-        String fingerprint = fingerprint(train);
+        String fingerprint = DataFiles.fingerprint(train);
         List<String> cols = CsvFiles.columns(train, job.csv());
         FittedPipeline fitted;
         try (var reader = CsvFiles.reader(train, job.csv())) {
@@ -343,19 +202,19 @@ final class TrainCommand implements Callable<Integer> {
         } catch (IOException e) {
             throw CliException.io("cannot read " + train + ": " + e, e);
         } catch (IllegalArgumentException e) {
-            throw new JobConfigException(source() + ": invalid job config: " + e.getMessage(), e);
+            throw new JobConfigException(jobOptions.source() + ": invalid job config: " + e.getMessage(), e);
         }
         PleConfig pc;
         try {
             pc = job.modelConfig(fitted);
         } catch (IllegalArgumentException e) {
-            throw new JobConfigException(source() + ": invalid job config at $.model: " + e.getMessage(), e);
+            throw new JobConfigException(jobOptions.source() + ": invalid job config at $.model: " + e.getMessage(), e);
         }
         PleModel model;
         try {
             model = PleModel.create(pc);
         } catch (IllegalArgumentException | IllegalStateException e) {
-            throw new JobConfigException(source() + ": cannot build the model: " + e.getMessage(), e);
+            throw new JobConfigException(jobOptions.source() + ": cannot build the model: " + e.getMessage(), e);
         }
         model.attach(LoadedModel.PREPROCESSING, fitted.toJson());
         model.attach(LoadedModel.JOB, JobJson.toJson(job));
@@ -368,12 +227,8 @@ final class TrainCommand implements Callable<Integer> {
                         + "%,d parameters%n", pc.architecture(), train, fitted.summary().rows(), pc.tasks().size(),
                 fitted.taskNames(), pc.inputs().width(), pc.inputs().denseSize(), pc.inputs().categorical().size(),
                 model.numParams());
-        model.attach(DataFiles.ATTACHMENT, new DataFiles(fingerprint, valid == null ? null : fingerprint(valid)).toJson());
+        model.attach(DataFiles.ATTACHMENT, new DataFiles(fingerprint, valid == null ? null : DataFiles.fingerprint(valid)).toJson());
         return new Run(model, fitted, job, cols, false);
-    }
-
-    private String source() {
-        return config != null ? config.toString() : "job (from flags)";
     }
 
     private Run resumeRun(CheckpointDirectory.Checkpoint loaded, JobConfig requested) {
@@ -386,18 +241,18 @@ final class TrainCommand implements Callable<Integer> {
         }
         try {
             if (requested != null && !JobJson.same(requested, lm.job())) {
-                throw CliException.usage("the job given (" + (config != null ? "--config " + config : "flags")
+                throw CliException.usage("the job given (" + (jobOptions.config != null ? "--config " + jobOptions.config : "flags")
                         + ") differs from the job of the checkpoint " + loaded.file().getFileName()
                         + "; resume with the same job, or start over with --overwrite");
             }
             DataFiles files = DataFiles.of(loaded.model(), loaded.file());
-            String fingerprint = fingerprint(train);
+            String fingerprint = DataFiles.fingerprint(train);
             if (!fingerprint.equals(files.train())) {
                 throw CliException.badData(train + " is not the training data of the checkpoint " + loaded.file()
                         + " (" + fingerprint + " but the checkpoint was trained on " + files.train()
                         + "); resuming needs the same file", null);
             }
-            String validPrint = valid == null ? null : fingerprint(valid);
+            String validPrint = valid == null ? null : DataFiles.fingerprint(valid);
             if (!java.util.Objects.equals(validPrint, files.valid())) {
                 throw CliException.badData((valid == null ? "no --valid was given" : valid + " (" + validPrint + ")")
                         + " but the checkpoint " + loaded.file() + " was validated on " + (files.valid() == null
@@ -412,28 +267,6 @@ final class TrainCommand implements Callable<Integer> {
         out().printf(Locale.ROOT, "resuming from %s: epoch %d, batch %d of the epoch, step %d%s%n", loaded.file(),
                 s.epoch() + 1, s.batchInEpoch(), s.step(), s.complete() ? " (training had finished)" : "");
         return new Run(loaded.model(), lm.pipeline(), lm.job(), lm.columns(), true);
-    }
-
-    /** Size and SHA-256 of a file (the training data must not change between a run and its resumption). */
-    static String fingerprint(Path file) {
-        if (!Files.isRegularFile(file)) {
-            throw CliException.io("cannot read " + file + ": no such file", null);
-        }
-        try (InputStream in = Files.newInputStream(file)) {
-            MessageDigest md = MessageDigest.getInstance("SHA-256");
-            byte[] buf = new byte[1 << 16];
-            long size = 0;
-            int r;
-            while ((r = in.read(buf)) > 0) {
-                md.update(buf, 0, r);
-                size += r;
-            }
-            return "bytes " + size + " sha256 " + HexFormat.of().formatHex(md.digest());
-        } catch (IOException e) {
-            throw CliException.io("cannot read " + file + ": " + e, e);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
     }
 
     // ------------------------------------------------------------------------------------------------ the loop

@@ -1,0 +1,173 @@
+package io.github.ple4j.cli;
+
+import io.github.ple4j.cli.job.CsvSpec;
+import io.github.ple4j.cli.job.JobConfig;
+import io.github.ple4j.cli.job.JobConfigException;
+import io.github.ple4j.cli.job.JobJson;
+import io.github.ple4j.cli.job.LabelSpec;
+import io.github.ple4j.model.config.OptimizerSpec;
+import io.github.ple4j.model.config.TaskType;
+import picocli.CommandLine.Option;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The options of {@code ple train} that describe the job: a job config file, or the CSV layout, column roles and
+ * tasks as flags, plus overrides of the model and training settings.
+ */
+final class JobOptions {
+    @Option(names = "--config", paramLabel = "JSON", description = "Job config: CSV layout, columns, tasks, model, training.")
+    Path config;
+    @Option(names = "--delimiter", paramLabel = "C", description = "Field delimiter (one character, or 'tab'). Default: ','.")
+    String delimiter;
+    @Option(names = "--no-header", description = "The files have no header line (name the columns with --columns).")
+    boolean noHeader;
+    @Option(names = "--columns", split = ",", paramLabel = "NAME", description = "Column names, in file order.")
+    List<String> columns;
+    @Option(names = "--dense", split = ",", paramLabel = "COLUMN", description = "Numeric feature columns (standardised).")
+    List<String> dense;
+    @Option(names = "--ids", split = ",", paramLabel = "COLUMN", description = "Categorical columns with embeddings.")
+    List<String> ids;
+    @Option(names = "--embedding-dim", paramLabel = "N", description = "Embedding width of --ids columns. Default: 4.")
+    Integer embeddingDim;
+    @Option(names = "--one-hot", split = ",", paramLabel = "COLUMN", description = "Categorical columns one-hot encoded.")
+    List<String> oneHot;
+    @Option(names = "--binary-task", paramLabel = "TASK=COLUMN[:POS,..[:NEG,..]]",
+            description = "A binary task (repeatable). Positive values default to 1 and negative to 0; NEG '*' means every "
+                    + "other value is negative.")
+    List<String> binaryTasks;
+    @Option(names = "--regression-task", paramLabel = "TASK=COLUMN", description = "A regression task (repeatable). "
+            + "Tasks are ordered binary first, then regression.")
+    List<String> regressionTasks;
+    @Option(names = "--missing-label", split = ",", paramLabel = "TEXT",
+            description = "Label texts meaning 'no label for this task' besides the empty field.")
+    List<String> missingLabels;
+
+    @Option(names = "--epochs", paramLabel = "N", description = "Override training.epochs.")
+    Integer epochs;
+    @Option(names = "--batch-size", paramLabel = "N", description = "Override batchSize (default 256).")
+    Integer batchSize;
+    @Option(names = "--learning-rate", paramLabel = "LR", description = "Override training.optimizer.learningRate.")
+    Double learningRate;
+    @Option(names = "--seed", paramLabel = "N", description = "Override model.seed.")
+    Long seed;
+
+    private boolean csvFlagsGiven() {
+        return delimiter != null || noHeader || columns != null || dense != null || ids != null || embeddingDim != null
+                || oneHot != null || binaryTasks != null || regressionTasks != null || missingLabels != null;
+    }
+
+    private boolean overridesGiven() {
+        return epochs != null || batchSize != null || learningRate != null || seed != null;
+    }
+
+    /** The job the options describe, or null when they describe none (allowed with --resume). */
+    JobConfig job(boolean resume) {
+        JobConfig job;
+        if (config != null) {
+            if (csvFlagsGiven()) {
+                throw CliException.usage("column and task flags (--dense, --binary-task, ...) cannot be combined with --config; "
+                        + "describe the CSV in the config's \"csv\" section");
+            }
+            String json;
+            try {
+                json = Files.readString(config, StandardCharsets.UTF_8);
+            } catch (java.nio.file.NoSuchFileException e) {
+                throw CliException.io("cannot read config " + config + ": no such file", e);
+            } catch (java.nio.charset.CharacterCodingException e) {
+                throw new JobConfigException(config + ": not a UTF-8 text file", e);
+            } catch (IOException e) {
+                throw CliException.io("cannot read config " + config + ": " + e, e);
+            }
+            job = JobJson.fromJson(json, config.toString());
+        } else if (csvFlagsGiven()) {
+            job = new JobConfig(csvFromFlags(), null, null);
+        } else if (overridesGiven() || !resume) {
+            throw CliException.usage("describe the data with --config JSON, or with --dense/--ids/--one-hot and "
+                    + "--binary-task/--regression-task");
+        } else {
+            return null;
+        }
+        return applyOverrides(job);
+    }
+
+    private CsvSpec csvFromFlags() {
+        List<LabelSpec> labels = new ArrayList<>();
+        for (String t : binaryTasks == null ? List.<String>of() : binaryTasks) {
+            labels.add(binaryTask(t));
+        }
+        for (String t : regressionTasks == null ? List.<String>of() : regressionTasks) {
+            String[] nc = taskAndColumn("--regression-task", t);
+            labels.add(label(() -> new LabelSpec(nc[0], nc[1], TaskType.REGRESSION, null, null), "--regression-task " + t));
+        }
+        List<String> missing = new ArrayList<>(List.of(""));
+        if (missingLabels != null) {
+            missingLabels.stream().filter(m -> !missing.contains(m)).forEach(missing::add);
+        }
+        String delim = delimiter == null ? null : delimiter.equalsIgnoreCase("tab") || delimiter.equals("\\t") ? "\t" : delimiter;
+        try {
+            return new CsvSpec(delim, !noHeader, columns, dense, ids, embeddingDim, null, oneHot, null, labels, missing);
+        } catch (IllegalArgumentException e) {
+            throw CliException.usage(e.getMessage());
+        }
+    }
+
+    private static LabelSpec label(java.util.function.Supplier<LabelSpec> s, String what) {
+        try {
+            return s.get();
+        } catch (IllegalArgumentException e) {
+            throw CliException.usage(what + ": " + e.getMessage());
+        }
+    }
+
+    private static String[] taskAndColumn(String option, String spec) {
+        int eq = spec.indexOf('=');
+        if (eq <= 0 || eq == spec.length() - 1) {
+            throw CliException.usage(option + " must be TASK=COLUMN but was '" + spec + "'");
+        }
+        return new String[]{spec.substring(0, eq), spec.substring(eq + 1)};
+    }
+
+    private static LabelSpec binaryTask(String spec) {
+        String[] nc = taskAndColumn("--binary-task", spec);
+        String[] parts = nc[1].split(":", -1);
+        if (parts.length > 3) {
+            throw CliException.usage("--binary-task must be TASK=COLUMN[:POS,..[:NEG,..]] but was '" + spec + "'");
+        }
+        List<String> pos = parts.length > 1 ? List.of(parts[1].split(",", -1)) : null;
+        List<String> neg = parts.length > 2 ? (parts[2].equals("*") ? List.of() : List.of(parts[2].split(",", -1))) : null;
+        return label(() -> new LabelSpec(nc[0], parts[0], TaskType.BINARY, pos, neg), "--binary-task " + spec);
+    }
+
+    private JobConfig applyOverrides(JobConfig job) {
+        try {
+            if (batchSize != null) {
+                job = job.withBatchSize(batchSize);
+            }
+            if (epochs != null) {
+                job = job.withModel(job.model().withTraining(job.model().training().withEpochs(epochs)));
+            }
+            if (learningRate != null) {
+                OptimizerSpec o = job.model().training().optimizer();
+                job = job.withModel(job.model().withTraining(job.model().training()
+                        .withOptimizer(new OptimizerSpec(o.type(), learningRate))));
+            }
+            if (seed != null) {
+                job = job.withModel(job.model().withSeed(seed));
+            }
+            return job;
+        } catch (IllegalArgumentException e) {
+            throw CliException.usage(e.getMessage());
+        }
+    }
+
+    /** How error messages name the job. */
+    String source() {
+        return config != null ? config.toString() : "job (from flags)";
+    }
+}
