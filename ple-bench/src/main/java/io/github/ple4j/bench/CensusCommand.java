@@ -58,7 +58,8 @@ public final class CensusCommand implements Callable<Integer> {
     int batch;
     @Option(names = "--lr", defaultValue = "0.001", description = "Adam learning rate. Default: ${DEFAULT-VALUE}")
     double lr;
-    @Option(names = "--rows", defaultValue = "0", description = "Read only the first N rows of each file (0 = all). Default: ${DEFAULT-VALUE}")
+    @Option(names = "--rows", defaultValue = "0",
+            description = "Read only the first N rows of each file (0 = all). Default: ${DEFAULT-VALUE}")
     long rows;
     @Option(names = "--models", split = ",", description = "Subset of: single-task, shared-bottom, MMoE, CGC, PLE")
     List<String> only;
@@ -153,9 +154,11 @@ public final class CensusCommand implements Callable<Integer> {
             double g1 = !haveSingle ? Double.NaN : MultiTaskGain.gain(mean(column(a, 0)), mean(column(auc.get("single-task"), 0)), true);
             double g2 = !haveSingle ? Double.NaN : MultiTaskGain.gain(mean(column(a, 1)), mean(column(auc.get("single-task"), 1)), true);
             double[] paper = PAPER.get(e.getKey());
-            String line = String.format(Locale.ROOT, "| %s | %,d | %.4f ± %.4f (%.4f) | %.4f ± %.4f (%.4f) | %s | %s | %s | %s | %.1f | %.1f |",
+            String line = String.format(Locale.ROOT,
+                    "| %s | %,d | %.4f ± %.4f (%.4f) | %.4f ± %.4f (%.4f) | %s | %s | %s | %s | %.1f | %.1f |",
                     e.getKey(), params, mean(column(a, 0)), std(column(a, 0)), inc.max(), mean(column(a, 1)), std(column(a, 1)),
-                    mar.max(), SyntheticCommand.gain(g1), SyntheticCommand.gain(g2), paper == null ? "-" : String.format(Locale.ROOT, "%.4f", paper[0]),
+                    mar.max(), SyntheticCommand.gain(g1), SyntheticCommand.gain(g2), paper == null ? "-"
+                            : String.format(Locale.ROOT, "%.4f", paper[0]),
                     paper == null ? "-" : String.format(Locale.ROOT, "%.4f", paper[1]), epochsRun, minutes);
             md.add(line);
             header.forEach(System.out::println);   // progress lines come between the rows

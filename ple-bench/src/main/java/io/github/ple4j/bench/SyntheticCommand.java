@@ -41,7 +41,8 @@ import java.util.concurrent.Callable;
 @Command(name = "synthetic", mixinStandardHelpOptions = true,
         description = "Compare single-task, shared-bottom, MMoE, CGC and PLE on synthetic tasks of controlled correlation.")
 public final class SyntheticCommand implements Callable<Integer> {
-    @Option(names = "--correlation", split = ",", defaultValue = "0.5", description = "Task correlations p (comma-separated). Default: ${DEFAULT-VALUE}")
+    @Option(names = "--correlation", split = ",", defaultValue = "0.5",
+            description = "Task correlations p (comma-separated). Default: ${DEFAULT-VALUE}")
     List<Double> correlations;
     @Option(names = "--dim", defaultValue = "100", description = "Input dimension d. Default: ${DEFAULT-VALUE}")
     int dim;
@@ -51,7 +52,8 @@ public final class SyntheticCommand implements Callable<Integer> {
     int valid;
     @Option(names = "--test", defaultValue = "3000", description = "Test rows. Default: ${DEFAULT-VALUE}")
     int test;
-    @Option(names = "--epochs", defaultValue = "20", description = "Maximum epochs (early stopping on validation loss). Default: ${DEFAULT-VALUE}")
+    @Option(names = "--epochs", defaultValue = "20",
+            description = "Maximum epochs (early stopping on validation loss). Default: ${DEFAULT-VALUE}")
     int epochs;
     @Option(names = "--batch", defaultValue = "128", description = "Batch size. Default: ${DEFAULT-VALUE}")
     int batch;

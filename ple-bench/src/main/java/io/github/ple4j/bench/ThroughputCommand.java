@@ -115,7 +115,8 @@ public final class ThroughputCommand implements Callable<Integer> {
         md.add("");
         md.add("Provisional unless the machine was otherwise idle. GFLOP/s from FLOPs per sample: " + FlopCount.CONVENTION + ".");
         md.add("");
-        md.add("| config | params | fwd MFLOP/sample | batch | train samples/s | train GFLOP/s | infer samples/s | infer GFLOP/s | peak heap MB | peak RSS MB |");
+        md.add("| config | params | fwd MFLOP/sample | batch | train samples/s | train GFLOP/s | infer samples/s | infer GFLOP/s "
+                + "| peak heap MB | peak RSS MB |");
         md.add("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
         System.out.println(md.get(md.size() - 2));
         System.out.println(md.get(md.size() - 1));

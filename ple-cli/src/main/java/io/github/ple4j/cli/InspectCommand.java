@@ -3,7 +3,6 @@ package io.github.ple4j.cli;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.github.ple4j.cli.job.JobJson;
 import io.github.ple4j.model.PleModel;
-import io.github.ple4j.model.Versions;
 import io.github.ple4j.model.config.CategoricalField;
 import io.github.ple4j.model.config.ConfigJson;
 import io.github.ple4j.model.config.ExtractionSpec;
@@ -53,7 +52,8 @@ final class InspectCommand implements Callable<Integer> {
             PleConfig c = m.config();
             Map<String, Long> blocks = blocks(manifest);
             Map<String, String> attachments = new LinkedHashMap<>();
-            for (String a : new String[]{LoadedModel.PREPROCESSING, LoadedModel.JOB, LoadedModel.COLUMNS, FitState.ATTACHMENT, DataFiles.ATTACHMENT}) {
+            for (String a : new String[]{LoadedModel.PREPROCESSING, LoadedModel.JOB, LoadedModel.COLUMNS, FitState.ATTACHMENT,
+                    DataFiles.ATTACHMENT}) {
                 m.attachment(a).ifPresent(v -> attachments.put(a, v));
             }
             if (json) {

@@ -4,14 +4,12 @@ import io.github.ple4j.cli.job.CsvSpec;
 import io.github.ple4j.cli.job.JobConfig;
 import io.github.ple4j.cli.job.JobConfigException;
 import io.github.ple4j.cli.job.JobJson;
-import io.github.ple4j.cli.job.LabelSpec;
 import io.github.ple4j.datavec.CloseableMultiDataSetIterator;
 import io.github.ple4j.datavec.FittedPipeline;
 import io.github.ple4j.datavec.InvalidDataException;
 import io.github.ple4j.model.PleModel;
 import io.github.ple4j.model.SaveOptions;
 import io.github.ple4j.model.config.EarlyStopping;
-import io.github.ple4j.model.config.OptimizerSpec;
 import io.github.ple4j.model.config.PleConfig;
 import io.github.ple4j.model.config.TaskType;
 import io.github.ple4j.model.eval.EvaluationReport;
@@ -29,20 +27,12 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.ArrayList;
-import java.util.HexFormat;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.concurrent.Callable;
 
 /** {@code ple train}: fit the preprocessing and train a model, with checkpoints, resume and divergence checks. */

@@ -174,7 +174,8 @@ class ModelFileSafetyTest {
 
     @Test
     void missingFilesAndDirectoriesAreIoErrors() {
-        PleCli.Result r = expect(ExitCodes.IO, "predict", "--model", dir.resolve("none.ple"), "--data", data, "--out", dir.resolve("o.csv"));
+        PleCli.Result r = expect(ExitCodes.IO, "predict", "--model", dir.resolve("none.ple"), "--data", data, "--out",
+                dir.resolve("o.csv"));
         assertTrue(r.err().contains("no such file"), r.err());
         expect(ExitCodes.IO, "inspect", "--model", dir);
         expect(ExitCodes.IO, "predict", "--model", model, "--data", dir.resolve("none.csv"), "--out", dir.resolve("o.csv"));

@@ -78,7 +78,8 @@ class ResumeTest {
     void resumingFromAnyCheckpointGivesTheSameModel() throws IOException {
         Path train = Fixtures.data(dir, "train.csv", 150, 5);
         Path valid = Fixtures.data(dir, "valid.csv", 60, 6);
-        Path job = Fixtures.job(dir, 3, 16, "\"earlyStopping\": {\"metric\": \"loss\", \"patience\": 3, \"minDelta\": 0, \"restoreBest\": true}");
+        Path job = Fixtures.job(dir, 3, 16,
+                "\"earlyStopping\": {\"metric\": \"loss\", \"patience\": 3, \"minDelta\": 0, \"restoreBest\": true}");
         Path full = dir.resolve("full.ple");
         PleCli.Result a = expect(0, "train", "--config", job, "--train", train, "--valid", valid, "--out", full,
                 "--checkpoint-every-steps", 3, "--keep-checkpoints", 100, "--quiet");
@@ -145,8 +146,8 @@ class ResumeTest {
         awaitCheckpointThen(q, termCk.resolve(stepFile(10)), Process::destroy);
         String log = Files.readString(dir.resolve("terminated.ple.log"));
         assertEquals(143, q.exitValue(), "ended by SIGTERM (128 + 15) after the checkpoint:\n" + log);
-        java.util.regex.Matcher m = java.util.regex.Pattern.compile("error: interrupted at epoch \\d, step (\\d+); checkpoint (\\S+) written")
-                .matcher(log);
+        java.util.regex.Matcher m = java.util.regex.Pattern
+                .compile("error: interrupted at epoch \\d, step (\\d+); checkpoint (\\S+) written").matcher(log);
         assertTrue(m.find(), log);
         assertEquals(Long.parseLong(m.group(1)), peekState(newest(termCk)).step(), "a checkpoint at the step it stopped");
         expect(0, "train", "--config", job, "--train", train, "--out", termOut, "--checkpoint-every-steps", 10, "--resume", "--quiet");

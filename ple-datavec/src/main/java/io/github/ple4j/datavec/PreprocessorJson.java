@@ -65,7 +65,8 @@ final class PreprocessorJson {
             Throwable cause = e.getCause() != null ? e.getCause() : e;
             throw new IllegalArgumentException(source + ": invalid pipeline at " + ConfigJson.jsonPath(e) + ": " + cause.getMessage(), e);
         } catch (JsonMappingException e) {
-            throw new IllegalArgumentException(source + ": invalid pipeline at " + ConfigJson.jsonPath(e) + ": " + e.getOriginalMessage(), e);
+            throw new IllegalArgumentException(source + ": invalid pipeline at " + ConfigJson.jsonPath(e) + ": "
+                    + e.getOriginalMessage(), e);
         } catch (JsonProcessingException e) {
             throw new IllegalArgumentException(source + ": invalid pipeline: " + e.getOriginalMessage(), e);
         }

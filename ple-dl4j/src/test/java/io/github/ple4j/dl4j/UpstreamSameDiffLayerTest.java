@@ -30,9 +30,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 class UpstreamSameDiffLayerTest {
     /** y = x W, W [3, 1], as a SameDiff layer. */
     public static class OneMatrix extends SameDiffLayer {
-        public OneMatrix() {
-        }
-
         @Override
         public InputType getOutputType(int layerIndex, InputType inputType) {
             return InputType.feedForward(1);

@@ -112,7 +112,8 @@ public final class Backend {
     public static String summary() {
         Map<String, String> d = describe();
         return "ND4J backend " + d.get("backend") + " (blas " + d.get("blas") + ", " + d.get("blasThreads")
-                + " BLAS thread(s), " + d.get("masterThreads") + " op thread(s), " + d.get("cores") + " cores), " + d.get("devices") + " device(s), natives " + d.get("nativeJar") + ", default data type "
+                + " BLAS thread(s), " + d.get("masterThreads") + " op thread(s), " + d.get("cores") + " cores), "
+                + d.get("devices") + " device(s), natives " + d.get("nativeJar") + ", default data type "
                 + d.get("defaultDataType") + ", ND4J " + d.get("nd4j") + ", Java " + d.get("java");
     }
 }

@@ -1,6 +1,5 @@
 package io.github.ple4j.model;
 
-import io.github.ple4j.model.SaveOptions;
 import io.github.ple4j.model.train.FitOptions;
 import io.github.ple4j.model.config.CategoricalField;
 import io.github.ple4j.model.config.ExtractionSpec;

@@ -54,7 +54,8 @@ class TrainingTest {
             assertTrue(test.tasks().get("b").auc() > 0.97, test.toTable());
             assertEquals(1000, test.tasks().get("a").count());
             String progress = buf.toString(StandardCharsets.UTF_8);
-            assertTrue(progress.matches("(?s)epoch 1/5 batch 1 loss [0-9.]+ \\[a [0-9.]+ b [0-9.]+] [0-9,]+ samples/s ETA \\?.*"), progress);
+            assertTrue(progress.matches("(?s)epoch 1/5 batch 1 loss [0-9.]+ \\[a [0-9.]+ b [0-9.]+] [0-9,]+ samples/s ETA \\?.*"),
+                    progress);
             assertTrue(progress.contains("epoch 2/5 batch 16/16 "), "ETA needs the batch count from epoch 1");
             assertTrue(progress.contains("training ended after 5 epoch(s); best epoch 5"), progress);
         }

@@ -66,7 +66,8 @@ public final class JobJson {
             if (syntax != null) {
                 throw notJson(source, syntax, e);
             }
-            throw new JobConfigException(source + ": invalid job config at " + ConfigJson.jsonPath(e) + ": " + oneLine(e.getOriginalMessage()), e);
+            throw new JobConfigException(source + ": invalid job config at " + ConfigJson.jsonPath(e) + ": "
+                    + oneLine(e.getOriginalMessage()), e);
         } catch (JsonProcessingException e) {
             throw notJson(source, e, e);
         }

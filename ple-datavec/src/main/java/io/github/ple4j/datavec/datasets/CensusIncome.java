@@ -5,7 +5,6 @@ import io.github.ple4j.datavec.InvalidDataException;
 import io.github.ple4j.datavec.RecordPipeline;
 import io.github.ple4j.datavec.records.CsvFileReader;
 import io.github.ple4j.datavec.records.LimitedRecordReader;
-import io.github.ple4j.datavec.schema.CategoricalEncoding;
 import io.github.ple4j.datavec.schema.CategoricalFeature;
 import io.github.ple4j.datavec.schema.ColumnRef;
 import io.github.ple4j.datavec.schema.LabelColumn;

@@ -2,7 +2,6 @@ package io.github.ple4j.model.exec;
 
 import org.nd4j.autodiff.functions.DifferentialFunction;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.api.ops.impl.transforms.same.Identity;
 
 /** Identity: the output is the input array. */
 final class IdentityStep extends Step {
