@@ -1,5 +1,6 @@
 package io.github.ple4j.dl4j;
 
+import io.github.ple4j.model.config.CategoricalField;
 import io.github.ple4j.model.config.InputSpec;
 import io.github.ple4j.model.config.LossWeighting;
 import io.github.ple4j.model.config.ModelDataType;
@@ -37,7 +38,8 @@ import java.util.List;
  * <p>Objective: with {@link PleTaskLoss} per output, DL4J's L2 on weights (not biases) and the config's
  * optimiser, the graph minimises exactly the SameDiff model's loss for fixed task weights. What the graph
  * does not do (rejected by {@link #checkSupported}): dropout, dynamic-decay and uncertainty loss weighting,
- * and HALF/BFLOAT16 data types. The config's epochs and early stopping are not used: DL4J's trainers decide
+ * HALF/BFLOAT16 data types, bag fields, vocabularies above {@link #MAX_VOCABULARY} and sparse embedding
+ * optimisers. The config's epochs and early stopping are not used: DL4J's trainers decide
  * those.
  */
 public final class PleComputationGraph {
@@ -47,6 +49,11 @@ public final class PleComputationGraph {
     public static final String CATEGORICAL_INPUT = GraphSignature.CATEGORICAL;
     /** Merge of the two inputs, [B, F + C] (present when both inputs are). */
     public static final String MERGED = "input/merged";
+    /**
+     * Largest vocabulary of a categorical field on this path: ids are looked up as one-hot [B, V] products whose
+     * gradient is a dense [V, D] matrix every step (SameDiff 1.0.0-M2.1's gather has no working backprop).
+     */
+    public static final int MAX_VOCABULARY = 100_000;
     /** The {@link PleLayer}. */
     public static final String NETWORK = "ple/network";
 
@@ -80,6 +87,20 @@ public final class PleComputationGraph {
         if (config.dataType() != ModelDataType.FLOAT && config.dataType() != ModelDataType.DOUBLE) {
             problems.add("dataType is " + config.dataType() + " (the DL4J graph supports FLOAT and DOUBLE)");
         }
+        for (CategoricalField f : config.inputs().categorical()) {
+            if (f.multiValued()) {
+                problems.add("categorical field '" + f.name() + "' is a bag of ids (the DL4J graph takes one id per field; "
+                        + "train bag fields with PleModel)");
+            } else if (f.vocabularySize() > MAX_VOCABULARY) {
+                problems.add("categorical field '" + f.name() + "' has " + f.vocabularySize() + " ids, above the "
+                        + MAX_VOCABULARY + " the DL4J graph allows (it looks ids up as one-hot products with dense "
+                        + "gradients; PleModel looks them up sparsely)");
+            }
+        }
+        if (config.training().embeddingOptimizer().sparse()) {
+            problems.add("training.embeddingOptimizer is " + config.training().embeddingOptimizer().type() + " (DL4J's "
+                    + "updaters are dense; use DENSE or train with PleModel)");
+        }
         if (!problems.isEmpty()) {
             throw new IllegalArgumentException("this PleConfig cannot be built as a DL4J ComputationGraph: "
                     + String.join("; ", problems));
@@ -106,7 +127,7 @@ public final class PleComputationGraph {
         }
         if (in.hasCategorical()) {
             inputs.add(CATEGORICAL_INPUT);
-            types.add(InputType.feedForward(in.categorical().size()));
+            types.add(InputType.feedForward(in.singleValued().size()));
         }
         g.addInputs(inputs).setInputTypes(types.toArray(new InputType[0]));
         String networkInput = inputs.get(0);

@@ -4,6 +4,8 @@ import io.github.ple4j.model.config.ConfigJson;
 import io.github.ple4j.model.config.InputSpec;
 import io.github.ple4j.model.config.ModelDataType;
 import io.github.ple4j.model.config.PleConfig;
+import io.github.ple4j.model.graph.EmbeddingLookup;
+import io.github.ple4j.model.graph.NetworkInputs;
 import io.github.ple4j.model.graph.PleNetwork;
 import io.github.ple4j.model.graph.RecordingParams;
 import io.github.ple4j.model.graph.TableParams;
@@ -101,10 +103,10 @@ public class PleLayer extends SameDiffLayer {
             InputSpec in = c.inputs();
             SDVariable dense = in.denseSize() > 0 ? scratch.placeHolder("dense", DataType.DOUBLE, -1, in.denseSize()) : null;
             SDVariable ids = in.hasCategorical()
-                    ? scratch.placeHolder("ids", DataType.DOUBLE, -1, in.categorical().size()) : null;
+                    ? scratch.placeHolder("ids", DataType.INT64, -1, in.categorical().size()) : null;
             RecordingParams rec = new RecordingParams(scratch, c.seed(), DataType.DOUBLE);
-            PleNetwork.define(c.withDataType(ModelDataType.DOUBLE), scratch, dense, ids,
-                    rec, false);
+            PleNetwork.define(c.withDataType(ModelDataType.DOUBLE), scratch,
+                    new NetworkInputs(dense, ids, null, EmbeddingLookup.ONE_HOT), rec, false);
             r = rec.params();
             recorded = r;
         }
@@ -174,9 +176,10 @@ public class PleLayer extends SameDiffLayer {
         int f = c.inputs().denseSize();
         int k = c.inputs().categorical().size();
         SDVariable dense = f == 0 ? null : k == 0 ? layerInput : layerInput.get(SDIndex.all(), SDIndex.interval(0, f));
-        SDVariable ids = k == 0 ? null : f == 0 ? layerInput : layerInput.get(SDIndex.all(), SDIndex.interval(f, f + k));
-        PleNetwork.Outputs out = PleNetwork.define(c, sd, dense, ids, new TableParams(paramTable, ParamKeys::toDl4j, c.seed()),
-                false);
+        SDVariable ids = k == 0 ? null : sd.castTo(f == 0 ? layerInput : layerInput.get(SDIndex.all(), SDIndex.interval(f, f + k)),
+                DataType.INT64);
+        PleNetwork.Outputs out = PleNetwork.define(c, sd, new NetworkInputs(dense, ids, null, EmbeddingLookup.ONE_HOT),
+                new TableParams(paramTable, ParamKeys::toDl4j, c.seed()), false);
         List<SDVariable> logits = new ArrayList<>(out.logits().values());
         return logits.size() == 1 ? logits.get(0) : sd.concat("ple/logits", 1, logits.toArray(new SDVariable[0]));
     }

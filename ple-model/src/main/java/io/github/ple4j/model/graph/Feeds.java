@@ -16,7 +16,8 @@ import java.util.Map;
 
 /**
  * Turns user arrays into the graph's placeholder map, in the order {@link GraphSignature} defines, and
- * checks them on the way: counts, shapes, categorical ids in range, binary labels 0/1 where the mask is 1.
+ * checks them on the way: counts, shapes, categorical ids in range (single-valued, and bags with their padding and
+ * length limit; handed to the graph as INT64), binary labels 0/1 where the mask is 1.
  * Errors name the array, the row or column and what was expected.
  */
 public final class Feeds {
@@ -24,12 +25,14 @@ public final class Feeds {
     private final GraphSignature sig;
     private final List<DropoutSite> dropoutSites;
     private final DataType dt;
+    private final Map<String, CategoricalField> bagFields = new HashMap<>();
 
     public Feeds(PleGraph graph) {
         this.config = graph.config();
         this.sig = graph.signature();
         this.dropoutSites = graph.dropoutSites();
         this.dt = config.dataType().nd4j();
+        config.inputs().bags().forEach(f -> bagFields.put(GraphSignature.bag(f.name()), f));
     }
 
     /** Placeholders for the inputs only (prediction): features in signature order, dropout masks of ones. */
@@ -43,17 +46,20 @@ public final class Feeds {
         long batch = -1;
         for (int i = 0; i < names.size(); i++) {
             String name = names.get(i);
-            long cols = name.equals(GraphSignature.DENSE) ? config.inputs().denseSize() : config.inputs().categorical().size();
-            INDArray a = matrix(name, features[i], cols);
+            INDArray a;
+            if (name.equals(GraphSignature.DENSE)) {
+                a = cast(matrix(name, features[i], config.inputs().denseSize()));
+            } else if (name.equals(GraphSignature.CATEGORICAL)) {
+                a = checkIds(matrix(name, features[i], config.inputs().singleValued().size()));
+            } else {
+                a = checkBag(bagFields.get(name), features[i]);
+            }
             if (batch >= 0 && a.size(0) != batch) {
                 throw new IllegalArgumentException("feature array '" + name + "' has " + a.size(0) + " rows but '"
                         + names.get(0) + "' has " + batch);
             }
             batch = a.size(0);
-            if (name.equals(GraphSignature.CATEGORICAL)) {
-                checkIds(a);
-            }
-            ph.put(name, cast(a));
+            ph.put(name, a);
         }
         for (DropoutSite s : dropoutSites) {
             ph.put(s.placeholder(), Nd4j.ones(dt, s.shapeFor(batch)));
@@ -127,19 +133,82 @@ public final class Feeds {
         return a;
     }
 
-    private void checkIds(INDArray ids) {
-        List<CategoricalField> fields = config.inputs().categorical();
-        double[][] v = ids.toDoubleMatrix();
+    /** Checks the single-valued ids (integers in [0, vocabulary)) and returns them as INT64. */
+    private INDArray checkIds(INDArray ids) {
+        List<CategoricalField> fields = config.inputs().singleValued();
+        long[][] v = longs(ids, (r, c, x) -> "categorical field '" + fields.get(c).name() + "' (column " + c + ") row "
+                + r + ": expected an integer id in [0, " + fields.get(c).vocabularySize() + ") but found " + x);
         for (int r = 0; r < v.length; r++) {
             for (int c = 0; c < fields.size(); c++) {
-                double id = v[r][c];
+                long id = v[r][c];
                 int vocab = fields.get(c).vocabularySize();
-                if (!(id >= 0 && id < vocab && id == Math.rint(id))) {
+                if (id < 0 || id >= vocab) {
                     throw new IllegalArgumentException("categorical field '" + fields.get(c).name() + "' (column " + c
                             + ") row " + r + ": expected an integer id in [0, " + vocab + ") but found " + id);
                 }
             }
         }
+        return ids.dataType() == DataType.INT64 ? ids : Nd4j.createFromArray(v);
+    }
+
+    /**
+     * Checks a bag field's ids [B, L]: each an id in [0, vocabulary) or the padding -1, at most maxLength ids per
+     * row; returns them as INT64.
+     */
+    private INDArray checkBag(CategoricalField f, INDArray ids) {
+        String name = GraphSignature.bag(f.name());
+        if (ids == null) {
+            throw new IllegalArgumentException("feature array '" + name + "' is null");
+        }
+        if (ids.rank() != 2 || ids.size(1) < 1) {
+            throw new IllegalArgumentException("feature array '" + name + "' (bag field '" + f.name()
+                    + "') must have shape [batch, L] with L >= 1 but has shape " + Arrays.toString(ids.shape()));
+        }
+        long[][] v = longs(ids, (r, c, x) -> "bag field '" + f.name() + "' row " + r + ", position " + c
+                + ": expected an integer id in [0, " + f.vocabularySize() + ") or the padding -1 but found " + x);
+        for (int r = 0; r < v.length; r++) {
+            int count = 0;
+            for (int c = 0; c < v[r].length; c++) {
+                long id = v[r][c];
+                if (id == GraphSignature.BAG_PADDING) {
+                    continue;
+                }
+                if (id < 0 || id >= f.vocabularySize()) {
+                    throw new IllegalArgumentException("bag field '" + f.name() + "' row " + r + ", position " + c
+                            + ": expected an integer id in [0, " + f.vocabularySize() + ") or the padding -1 but found " + id);
+                }
+                count++;
+            }
+            if (count > f.bag().maxLength()) {
+                throw new IllegalArgumentException("bag field '" + f.name() + "' row " + r + " holds " + count
+                        + " ids but the field's maxLength is " + f.bag().maxLength());
+            }
+        }
+        return ids.dataType() == DataType.INT64 ? ids : Nd4j.createFromArray(v);
+    }
+
+    /** The error for a non-integer value at (row, column). */
+    private interface BadValue {
+        String message(int row, int column, double value);
+    }
+
+    /** An id matrix as longs; a floating-point matrix must hold integers. */
+    private static long[][] longs(INDArray ids, BadValue bad) {
+        if (ids.dataType().isIntType()) {
+            return ids.toLongMatrix();
+        }
+        double[][] d = ids.toDoubleMatrix();
+        long[][] v = new long[d.length][];
+        for (int r = 0; r < d.length; r++) {
+            v[r] = new long[d[r].length];
+            for (int c = 0; c < d[r].length; c++) {
+                if (d[r][c] != Math.rint(d[r][c]) || Double.isInfinite(d[r][c])) {
+                    throw new IllegalArgumentException(bad.message(r, c, d[r][c]));
+                }
+                v[r][c] = (long) d[r][c];
+            }
+        }
+        return v;
     }
 
     private static void checkLabels(TaskSpec t, INDArray y, INDArray m) {

@@ -49,10 +49,21 @@ public final class FlatParameters {
      * @throws IllegalStateException if the graph already has a gradient function, or SameDiff did not keep a view
      */
     public static FlatParameters flatten(SameDiff sd) {
+        return flatten(sd, java.util.Set.of(), java.util.Set.of());
+    }
+
+    /**
+     * Moves every VARIABLE of {@code sd} but {@code excluded}, and the constants {@code included} (embedding tables
+     * the graph does not differentiate but the dense optimiser trains), into one vector (values unchanged); the
+     * others keep arrays of their own. Call before the gradient function is created.
+     */
+    public static FlatParameters flatten(SameDiff sd, java.util.Set<String> excluded, java.util.Set<String> included) {
         if (sd.hasGradientFunction()) {
             throw new IllegalStateException("flatten the parameters before the gradient function is created");
         }
-        List<String> names = sd.variables().stream().filter(v -> v.getVariableType() == VariableType.VARIABLE)
+        List<String> names = sd.variables().stream()
+                .filter(v -> (v.getVariableType() == VariableType.VARIABLE && !excluded.contains(v.name()))
+                        || included.contains(v.name()))
                 .map(SDVariable::name).sorted().toList();
         Map<String, long[]> shapes = new LinkedHashMap<>();
         DataType dt = null;

@@ -16,7 +16,9 @@ import java.util.List;
  * <p>MultiDataSet layout:
  * <ul>
  *   <li>features: {@link #featureInputs()} in order: the dense matrix [B, F] (if F > 0), then the
- *       categorical-id matrix [B, C] (if there are categorical fields; ids stored as floating point);</li>
+ *       categorical-id matrix [B, C] of the single-valued fields (if there are any; integer ids, {@code INT64} in
+ *       the graph; floating-point arrays holding integers are accepted), then one [B, L] id array per bag field
+ *       ({@link #bag}), each row's ids followed by -1 padding up to L, the batch's longest bag;</li>
  *   <li>labels: one [B, 1] array per task, in task order ({@link #labelInputs()});</li>
  *   <li>label masks (optional): one [B, 1] array of 0/1 per task ({@link #maskInputs()}); a missing mask
  *       array, or a null entry, means every sample has that task's label (paper Eq. 9).</li>
@@ -25,8 +27,10 @@ import java.util.List;
 public final class GraphSignature {
     /** Dense feature placeholder, [B, F]. */
     public static final String DENSE = "input/dense";
-    /** Categorical id placeholder, [B, C]. */
+    /** Categorical id placeholder of the single-valued fields, [B, C], INT64. */
     public static final String CATEGORICAL = "input/categorical";
+    /** Value that pads a bag field's rows after their ids. */
+    public static final long BAG_PADDING = -1;
     /** Total scalar loss, the graph's loss variable. */
     public static final String TOTAL_LOSS = "loss/total";
     /** Placeholder of per-task loss weights [T] (dynamic decay weighting only). */
@@ -49,6 +53,7 @@ public final class GraphSignature {
         if (in.hasCategorical()) {
             f.add(CATEGORICAL);
         }
+        in.bags().forEach(b -> f.add(bag(b.name())));
         this.featureInputs = List.copyOf(f);
         this.lossWeightsPlaceholder = config.training().weighting() instanceof LossWeighting.DynamicDecay;
     }
@@ -86,6 +91,26 @@ public final class GraphSignature {
     /** Whether the graph has the {@link #LOSS_WEIGHTS} placeholder. */
     public boolean hasLossWeightsPlaceholder() {
         return lossWeightsPlaceholder;
+    }
+
+    /** Id placeholder of a bag field, [B, L], INT64, -1 after each row's ids. */
+    public static String bag(String field) {
+        return "input/bag/" + field;
+    }
+
+    /** The lookup of a field in its table: [B, D] for a single-valued field, [B*L, D] for a bag field. */
+    public static String lookup(String field) {
+        return "embedding/lookup/" + field;
+    }
+
+    /** The zero, never-trained variable added to a gather lookup so the graph differentiates it. */
+    public static String anchor(String field) {
+        return "embedding/anchor/" + field;
+    }
+
+    /** The embedding table parameter of a table. */
+    public static String table(String table) {
+        return "embedding/" + table;
     }
 
     public static String label(String task) {

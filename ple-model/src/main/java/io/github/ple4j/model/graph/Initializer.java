@@ -1,5 +1,9 @@
 package io.github.ple4j.model.graph;
 
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.NDArrayIndex;
+
 import java.nio.charset.StandardCharsets;
 import java.util.SplittableRandom;
 
@@ -30,6 +34,27 @@ public final class Initializer {
             v[i] = (2 * r.nextDouble() - 1) * limit;
         }
         return v;
+    }
+
+    /**
+     * Fills {@code target} (read in C order) with the values {@link #uniform} gives for the same path and length,
+     * a chunk at a time, so a large table never has a second copy on the heap.
+     */
+    public void fillUniform(String path, INDArray target, double limit) {
+        SplittableRandom r = new SplittableRandom(pathSeed(seed, path));
+        INDArray flat = target.reshape(target.length());
+        long n = target.length();
+        int chunk = (int) Math.min(n, 1 << 20);
+        double[] v = new double[chunk];
+        for (long off = 0; off < n; off += chunk) {
+            int len = (int) Math.min(chunk, n - off);
+            for (int i = 0; i < len; i++) {
+                v[i] = (2 * r.nextDouble() - 1) * limit;
+            }
+            INDArray src = Nd4j.createFromArray(len == chunk ? v : java.util.Arrays.copyOf(v, len));
+            flat.get(NDArrayIndex.interval(off, off + len)).assign(src);
+            src.close();
+        }
     }
 
     /** SplitMix64 of the global seed and the FNV-1a hash of the path. */

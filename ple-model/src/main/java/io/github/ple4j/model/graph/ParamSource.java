@@ -17,4 +17,23 @@ public interface ParamSource {
 
     /** The initial-value generator (seeded per parameter path). */
     Initializer init();
+
+    /** Half-width of the uniform initial values of embedding tables. */
+    double TABLE_INIT_LIMIT = 0.05;
+
+    /**
+     * An embedding table [rows, dim] that the graph differentiates (the one-hot lookup), with initial values
+     * uniform in (-{@value #TABLE_INIT_LIMIT}, {@value #TABLE_INIT_LIMIT}) from the seed of its name. Not counted
+     * by the L2 penalty.
+     */
+    SDVariable table(String name, int rows, int dim);
+
+    /**
+     * An embedding table read by gather lookups, with the initial values of {@link #table}. The graph does not
+     * differentiate it (its gradient comes from the lookups' gradients), so sources that own a SameDiff graph make
+     * it a constant; the default is {@link #table}.
+     */
+    default SDVariable gatheredTable(String name, int rows, int dim) {
+        return table(name, rows, dim);
+    }
 }

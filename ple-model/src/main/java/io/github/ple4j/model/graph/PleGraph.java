@@ -15,23 +15,33 @@ import java.util.List;
  * @param gates        every softmax gate, level by level
  * @param dropoutSites dropout mask placeholders (empty when dropout is 0)
  * @param weightNames  weight matrices (counted by the L2 penalty); biases are not listed
- * @param parameters   every trainable parameter, as views of one vector
+ * @param parameters   every trainable parameter but the sparse tables, as views of one vector
+ * @param lookup       how ids are looked up
+ * @param sparseTables table parameters updated row by row (outside {@code parameters}), in input order
  */
 public record PleGraph(SameDiff sameDiff, PleConfig config, GraphSignature signature, List<GateInfo> gates,
-                       List<DropoutSite> dropoutSites, List<String> weightNames, FlatParameters parameters) {
+                       List<DropoutSite> dropoutSites, List<String> weightNames, FlatParameters parameters,
+                       EmbeddingLookup lookup, List<String> sparseTables) {
     public PleGraph {
         gates = List.copyOf(gates);
         dropoutSites = List.copyOf(dropoutSites);
         weightNames = List.copyOf(weightNames);
+        sparseTables = List.copyOf(sparseTables);
     }
 
-    /** Names of all trainable parameters, sorted. */
+    /** Names of all trainable parameters: the flat ones (sorted), then the sparse tables. */
     public List<String> parameterNames() {
-        return parameters.names();
+        List<String> all = new java.util.ArrayList<>(parameters.names());
+        all.addAll(sparseTables);
+        return List.copyOf(all);
     }
 
-    /** Total number of trainable scalars. */
+    /** Total number of trainable scalars, tables included. */
     public long numParams() {
-        return parameters.length();
+        long n = parameters.length();
+        for (String t : sparseTables) {
+            n += sameDiff.getArrForVarName(t).length();
+        }
+        return n;
     }
 }

@@ -63,18 +63,17 @@ public final class PleNetwork {
     /**
      * Defines the network in {@code sd}.
      *
-     * @param dense   dense features [B, F], or null when F = 0
-     * @param catIds  categorical ids [B, C] as floating point, or null without categorical fields
+     * @param inputs  the placeholders read and how ids are looked up
      * @param params  where parameters come from
      * @param dropout whether to create dropout mask placeholders (when the config's dropout is > 0)
      */
-    public static Outputs define(PleConfig config, SameDiff sd, SDVariable dense, SDVariable catIds, ParamSource params,
-                                 boolean dropout) {
-        return new PleNetwork(config, sd, params, dropout).define(dense, catIds);
+    public static Outputs define(PleConfig config, SameDiff sd, NetworkInputs inputs, ParamSource params, boolean dropout) {
+        return new PleNetwork(config, sd, params, dropout).define(inputs);
     }
 
-    private Outputs define(SDVariable dense, SDVariable catIds) {
-        SDVariable x = Embeddings.input(sd, dt, params, config.inputs(), dense, catIds);
+    private Outputs define(NetworkInputs inputs) {
+        SDVariable x = Embeddings.input(sd, dt, params, config.inputs(), inputs.dense(), inputs.ids(), inputs.bags(),
+                inputs.lookup());
         int width = config.inputs().width();
         ExtractionSpec ex = config.extraction();
         List<SDVariable> taskIn = new ArrayList<>();

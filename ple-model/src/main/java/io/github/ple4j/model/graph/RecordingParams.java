@@ -22,15 +22,15 @@ import java.util.Map;
  * those {@link SameDiffParams} gives for the same seed, so both hosts start from the same model.
  */
 public final class RecordingParams implements ParamSource {
-    /** Whether a parameter is a weight (counted by the L2 penalty) or a bias (not counted). */
-    public enum Kind { WEIGHT, BIAS }
+    /** A weight (counted by the L2 penalty), a bias or an embedding table (neither counted). */
+    public enum Kind { WEIGHT, BIAS, TABLE }
 
     /**
      * One recorded parameter.
      *
      * @param name   logical name, e.g. {@code level0/experts/layer0/W}
      * @param shape  shape
-     * @param kind   weight or bias
+     * @param kind   weight, bias or table
      * @param values initial values, row-major (zeros for a bias)
      */
     public record Param(String name, long[] shape, Kind kind, double[] values) {
@@ -68,6 +68,12 @@ public final class RecordingParams implements ParamSource {
     @Override
     public SDVariable weight(String name, double[] values, long... shape) {
         return record(new Param(name, shape.clone(), Kind.WEIGHT, values.clone()));
+    }
+
+    @Override
+    public SDVariable table(String name, int rows, int dim) {
+        return record(new Param(name, new long[]{rows, dim}, Kind.TABLE,
+                init.uniform(name, Math.multiplyExact(rows, dim), TABLE_INIT_LIMIT)));
     }
 
     @Override

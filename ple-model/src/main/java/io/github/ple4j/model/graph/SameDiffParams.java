@@ -30,6 +30,23 @@ public final class SameDiffParams implements ParamSource {
     }
 
     @Override
+    public SDVariable table(String name, int rows, int dim) {
+        return sd.var(name, tableValues(name, rows, dim));
+    }
+
+    @Override
+    public SDVariable gatheredTable(String name, int rows, int dim) {
+        return sd.constant(name, tableValues(name, rows, dim));
+    }
+
+    /** Initial values of a table, filled in chunks (no second copy on the heap). */
+    private INDArray tableValues(String name, int rows, int dim) {
+        INDArray arr = Nd4j.createUninitialized(dataType, rows, dim);
+        init.fillUniform(name, arr, TABLE_INIT_LIMIT);
+        return arr;
+    }
+
+    @Override
     public SDVariable bias(String name, long... shape) {
         return sd.var(name, Nd4j.zeros(dataType, shape));
     }

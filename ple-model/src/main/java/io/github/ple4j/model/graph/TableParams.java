@@ -38,6 +38,11 @@ public final class TableParams implements ParamSource {
     }
 
     @Override
+    public SDVariable table(String name, int rows, int dim) {
+        return lookup(name, new long[]{rows, dim});
+    }
+
+    @Override
     public SDVariable bias(String name, long... shape) {
         return lookup(name, shape);
     }

@@ -4,6 +4,7 @@ import io.github.ple4j.model.config.PleConfig;
 import io.github.ple4j.model.exec.ExecutionPlan;
 import io.github.ple4j.model.exec.NativeMemory;
 import io.github.ple4j.model.graph.DropoutSite;
+import io.github.ple4j.model.graph.EmbeddingLookup;
 import io.github.ple4j.model.graph.FlatParameters;
 import io.github.ple4j.model.graph.Feeds;
 import io.github.ple4j.model.graph.GraphSignature;
@@ -55,6 +56,8 @@ public final class Trainer implements AutoCloseable {
     private final List<String> lossOutputs;
     private final Map<String, String> gradientNames = new LinkedHashMap<>();
     private final ExecutionPlan plan;
+    /** The embedding tables of a gather-lookup graph, or null. */
+    private final TableTraining tables;
     private int epoch;
     private long step;
     private long optimizerStep;
@@ -65,7 +68,7 @@ public final class Trainer implements AutoCloseable {
         this.feeds = feeds;
         this.sd = graph.sameDiff();
         this.config = graph.config();
-        this.params = graph.parameterNames();
+        this.params = graph.parameters().names();
         this.flat = graph.parameters();
         IUpdater conf = config.training().optimizer().toUpdater();
         DataType dt = config.dataType().nd4j();
@@ -91,19 +94,26 @@ public final class Trainer implements AutoCloseable {
         outs.addAll(graph.signature().taskLossOutputs());
         this.lossOutputs = List.copyOf(outs);
         createGradientFunction(sd);
+        boolean gather = graph.lookup() == EmbeddingLookup.GATHER && !config.inputs().categorical().isEmpty();
+        this.tables = gather ? new TableTraining(graph) : null;
+        List<String> tableNames = tables == null ? List.of() : tables.tables();
         List<String> requested = new ArrayList<>(lossOutputs);
         for (String p : params) {
             SDVariable g = sd.getVariable(p).getGradient();
-            if (g != null) {
+            // A gathered table's gradient comes from its lookups (TableTraining), not from the graph.
+            if (g != null && !tableNames.contains(p)) {
                 gradientNames.put(p, g.name());
                 requested.add(g.name());
             }
+        }
+        if (tables != null) {
+            requested.addAll(tables.requiredOutputs());
         }
         this.plan = new ExecutionPlan(sd.getFunction("grad"), sd, requested);
         for (String p : params) {
             if (gradientNames.containsKey(p)) {
                 plan.bindOutput(gradientNames.get(p), flat.view(gradient, p));
-            } else {
+            } else if (!tableNames.contains(p)) {
                 withoutGradient.add(p);
             }
         }
@@ -163,12 +173,16 @@ public final class Trainer implements AutoCloseable {
     }
 
     /**
-     * A copy of the optimiser state, by parameter name: for each parameter a row [1, k * n] holding its n
-     * values of each of the updater's k state vectors in turn (Adam: m, then v), the layout of one ND4J
-     * updater per parameter. Empty for stateless updaters (SGD).
+     * The optimiser state, by name. For each parameter of the dense optimiser a copy, a row [1, k * n] holding its
+     * n values of each of the updater's k state vectors in turn (Adam: m, then v), the layout of one ND4J updater
+     * per parameter (none for stateless updaters such as SGD). Then the state of every sparse table, named
+     * "table/state" ("embedding/user/m"), as the live arrays (not copies: they may be as large as the tables).
      */
     public Map<String, INDArray> updaterState() {
         Map<String, INDArray> m = new LinkedHashMap<>();
+        if (tables != null) {
+            m.putAll(tables.state());
+        }
         if (updaterView == null) {
             return m;
         }
@@ -190,7 +204,17 @@ public final class Trainer implements AutoCloseable {
      * @throws IllegalArgumentException naming a parameter that is unknown or whose state has the wrong length
      */
     public void restoreUpdaterState(Map<String, INDArray> state) {
+        Map<String, INDArray> tableState = tables == null ? Map.of() : tables.state();
         for (Map.Entry<String, INDArray> e : state.entrySet()) {
+            INDArray live = tableState.get(e.getKey());
+            if (live != null) {
+                if (!java.util.Arrays.equals(live.shape(), e.getValue().shape())) {
+                    throw new IllegalArgumentException("optimiser state '" + e.getKey() + "' has shape "
+                            + java.util.Arrays.toString(e.getValue().shape()) + " but "
+                            + java.util.Arrays.toString(live.shape()) + " is expected");
+                }
+                continue;
+            }
             if (!params.contains(e.getKey()) || updaterView == null) {
                 throw new IllegalArgumentException("no optimiser state is kept for '" + e.getKey() + "'");
             }
@@ -201,6 +225,13 @@ public final class Trainer implements AutoCloseable {
             }
         }
         for (Map.Entry<String, INDArray> e : state.entrySet()) {
+            INDArray live = tableState.get(e.getKey());
+            if (live != null) {
+                if (live != e.getValue()) {
+                    live.assign(e.getValue());
+                }
+                continue;
+            }
             long[] r = flat.range(e.getKey());
             INDArray values = e.getValue().reshape(e.getValue().length());
             for (int k = 0; k < stateVectors; k++) {
@@ -220,6 +251,50 @@ public final class Trainer implements AutoCloseable {
      * parameter when the loss or a gradient is not finite.
      */
     public StepInfo step(MultiDataSet batch, int batchInEpoch) {
+        Pass pass = forwardBackward(batch, batchInEpoch);
+        updater.applyUpdater(gradientRow, (int) optimizerStep, epoch);
+        flat.buffer().subi(gradient);
+        if (tables != null && tables.sparse()) {
+            tables.updateSparse(optimizerStep);
+        }
+        pass.release();
+        NativeMemory.afterPass();
+        StepInfo info = new StepInfo(epoch, step, batchInEpoch, pass.batchSize(), pass.loss(), pass.taskLoss());
+        step++;
+        optimizerStep++;
+        return info;
+    }
+
+    /**
+     * The gradient of the total loss on a batch with respect to every parameter, tables included (a sparse table's
+     * as the dense [V, D] scatter of its rows), without changing anything: what the next {@link #step} would
+     * apply. Dropout masks are those the next step would draw. For tests and debugging; copies.
+     */
+    public Map<String, INDArray> gradients(MultiDataSet batch) {
+        Pass pass = forwardBackward(batch, 0);
+        Map<String, INDArray> m = new LinkedHashMap<>();
+        for (String p : params) {
+            m.put(p, flat.view(gradient, p).dup());
+        }
+        if (tables != null && tables.sparse()) {
+            m.putAll(tables.denseGradients());
+        }
+        pass.release();
+        return m;
+    }
+
+    /** A forward and backward pass: its losses, and the dropout masks it fed (freed by {@link #release()}). */
+    private record Pass(double loss, Map<String, Double> taskLoss, long batchSize, List<INDArray> masks) {
+        void release() {
+            masks.forEach(INDArray::close);
+        }
+    }
+
+    /**
+     * Runs the training pass: the dense gradients land in the flat gradient vector, the tables' in their row
+     * gradients. Throws {@link NonFiniteLossException} when the loss or a gradient is not finite.
+     */
+    private Pass forwardBackward(MultiDataSet batch, int batchInEpoch) {
         double[] weights = config.taskWeightsAt(epoch, step);
         Map<String, INDArray> ph = feeds.batch(batch, weights);
         long batchSize = batch.getFeatures(0).size(0);
@@ -228,10 +303,12 @@ public final class Trainer implements AutoCloseable {
             // Seeded by (seed, step): a resumed run draws the same masks as an uninterrupted one.
             dropoutRng.setSeed(config.seed() * 0x9E3779B97F4A7C15L + step);
         }
+        List<INDArray> masks = new ArrayList<>();
         for (DropoutSite s : graph.dropoutSites()) {
             INDArray m = Nd4j.createUninitialized(config.dataType().nd4j(), s.shapeFor(batchSize));
             Nd4j.getExecutioner().exec(new BernoulliDistribution(m, keep), dropoutRng);
             ph.put(s.placeholder(), m.divi(keep));
+            masks.add(m);
         }
         Map<String, INDArray> outs = plan.run(ph);
         double loss = outs.get(GraphSignature.TOTAL_LOSS).getDouble(0);
@@ -239,32 +316,37 @@ public final class Trainer implements AutoCloseable {
         for (String t : graph.signature().tasks()) {
             taskLoss.put(t, outs.get(GraphSignature.taskLoss(t)).getDouble(0));
         }
+        Pass pass = new Pass(loss, taskLoss, batchSize, masks);
         if (!Double.isFinite(loss)) {
+            pass.release();
             throw new NonFiniteLossException("non-finite loss " + loss + " at epoch " + epoch + ", step " + step
                     + "; task losses " + taskLoss + "; parameters were not updated", epoch, step, batchInEpoch, taskLoss, null);
         }
         for (String p : withoutGradient) {
             flat.view(gradient, p).assign(0);
         }
+        String bad = null;
+        if (tables != null) {
+            tables.collect(outs, ph);
+            if (!tables.sparse()) {
+                tables.scatterDense(flat, gradient);
+            } else {
+                bad = tables.nonFinite();
+            }
+        }
         // The gradients are already in the flat vector (the plan writes them there): one check, one updater
         // op, one subtraction for all parameters.
-        if (!Double.isFinite(gradient.sumNumber().doubleValue())) {
-            String bad = params.stream().filter(p -> !Double.isFinite(flat.view(gradient, p).sumNumber().doubleValue()))
+        if (bad == null && !Double.isFinite(gradient.sumNumber().doubleValue())) {
+            bad = params.stream().filter(p -> !Double.isFinite(flat.view(gradient, p).sumNumber().doubleValue()))
                     .findFirst().orElse("?");
+        }
+        if (bad != null) {
+            pass.release();
             throw new NonFiniteLossException("non-finite gradient of parameter '" + bad + "' at epoch " + epoch
                     + ", step " + step + " (loss " + loss + ", task losses " + taskLoss + "); parameters were not updated",
                     epoch, step, batchInEpoch, taskLoss, bad);
         }
-        updater.applyUpdater(gradientRow, (int) optimizerStep, epoch);
-        flat.buffer().subi(gradient);
-        for (DropoutSite site : graph.dropoutSites()) {
-            ph.get(site.placeholder()).close();
-        }
-        NativeMemory.afterPass();
-        StepInfo info = new StepInfo(epoch, step, batchInEpoch, batchSize, loss, taskLoss);
-        step++;
-        optimizerStep++;
-        return info;
+        return pass;
     }
 
     /** Counts the current epoch as complete: the epoch counter (saved in bundles, read by Eq. 10) moves on. */
@@ -272,10 +354,10 @@ public final class Trainer implements AutoCloseable {
         epoch++;
     }
 
-    /** Copies of every parameter, by name (for restoring the best epoch). */
+    /** Copies of every parameter, tables included, by name (for restoring the best epoch). */
     public Map<String, INDArray> snapshotParameters() {
         Map<String, INDArray> m = new LinkedHashMap<>();
-        for (String p : params) {
+        for (String p : graph.parameterNames()) {
             m.put(p, sd.getVariable(p).getArr().dup());
         }
         return m;
@@ -300,6 +382,9 @@ public final class Trainer implements AutoCloseable {
     @Override
     public void close() {
         plan.close();
+        if (tables != null) {
+            tables.close();
+        }
         gradient.close();
         if (updaterView != null) {
             updaterView.close();

@@ -133,7 +133,11 @@ class ConfigJsonTest {
                     "weighting" : {
                       "type" : "fixed"
                     },
-                    "earlyStopping" : null
+                    "earlyStopping" : null,
+                    "embeddingOptimizer" : {
+                      "type" : "DENSE",
+                      "learningRate" : null
+                    }
                   }
                 }""";
         assertEquals(expected, ConfigJson.toJson(jsonTemplate()).replace("\r\n", "\n"));

@@ -5,6 +5,7 @@ import io.github.ple4j.model.config.ModelDataType;
 import io.github.ple4j.model.config.PleConfig;
 import io.github.ple4j.model.config.Presets;
 import io.github.ple4j.model.config.TaskSpec;
+import io.github.ple4j.model.graph.EmbeddingLookup;
 import io.github.ple4j.model.graph.Feeds;
 import io.github.ple4j.model.graph.FiniteDifference;
 import io.github.ple4j.model.graph.GradientCheckTest;
@@ -86,7 +87,7 @@ class ExecutionPlanTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("io.github.ple4j.model.graph.GradientCheckTest#cases")
     void planGradientsEqualSameDiffsAndPassTheFiniteDifferenceCheck(GradientCheckTest.Case c) {
-        PleGraph g = PleGraphBuilder.build(c.config());
+        PleGraph g = PleGraphBuilder.build(c.config(), EmbeddingLookup.ONE_HOT);
         GraphTestSupport.randomizeParameters(g, 3, 0.8);
         Map<String, INDArray> ph = GradientCheckTest.placeholders(g, c);
         try (ExecutionPlan plan = trainingPlan(g)) {
@@ -103,7 +104,7 @@ class ExecutionPlanTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("io.github.ple4j.model.graph.GradientCheckTest#cases")
     void planForwardEqualsSameDiffOutput(GradientCheckTest.Case c) {
-        PleGraph g = PleGraphBuilder.build(c.config());
+        PleGraph g = PleGraphBuilder.build(c.config(), EmbeddingLookup.ONE_HOT);
         GraphTestSupport.randomizeParameters(g, 4, 0.8);
         Map<String, INDArray> ph = GradientCheckTest.placeholders(g, c);
         List<String> outs = new ArrayList<>(g.signature().predictionOutputs());

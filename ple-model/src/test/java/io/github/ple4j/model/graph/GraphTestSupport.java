@@ -25,7 +25,8 @@ public final class GraphTestSupport {
     }
 
     /**
-     * A random batch for a config: dense features uniform in [-1, 1], categorical ids as floating-point integers,
+     * A random batch for a config: dense features uniform in [-1, 1], categorical ids as floating-point integers, bags
+     * ({@link #bag}),
      * binary labels 0/1, regression labels uniform in [-1, 1], and (when {@code masked}) label masks with some zeros
      * (row i of task k is masked out when (i + k) % 3 == 0).
      */
@@ -37,7 +38,7 @@ public final class GraphTestSupport {
             features.add(TestData.uniform(seed * 31 + 7, dt, 1.0, rows, cfg.inputs().denseSize()));
         }
         if (cfg.inputs().hasCategorical()) {
-            List<CategoricalField> fields = cfg.inputs().categorical();
+            List<CategoricalField> fields = cfg.inputs().singleValued();
             double[] ids = new double[rows * fields.size()];
             for (int i = 0; i < rows; i++) {
                 for (int c = 0; c < fields.size(); c++) {
@@ -45,6 +46,9 @@ public final class GraphTestSupport {
                 }
             }
             features.add(Nd4j.create(ids, new long[]{rows, fields.size()}, 'c').castTo(DataType.FLOAT));
+        }
+        for (CategoricalField f : cfg.inputs().bags()) {
+            features.add(bag(r, f, rows));
         }
         List<TaskSpec> tasks = cfg.tasks();
         INDArray[] labels = new INDArray[tasks.size()];
@@ -62,6 +66,22 @@ public final class GraphTestSupport {
             }
         }
         return new MultiDataSet(features.toArray(new INDArray[0]), labels, null, masks);
+    }
+
+    /**
+     * Random bags of a field: row i holds i % (maxLength + 1) ids (so row 0 is an empty bag), padded with -1 to the
+     * longest; ids repeat within and across rows.
+     */
+    public static INDArray bag(SplittableRandom r, CategoricalField f, int rows) {
+        int longest = Math.max(1, Math.min(rows - 1, f.bag().maxLength()));
+        long[][] ids = new long[rows][longest];
+        for (int i = 0; i < rows; i++) {
+            int n = Math.min(i % (f.bag().maxLength() + 1), longest);
+            for (int j = 0; j < longest; j++) {
+                ids[i][j] = j < n ? r.nextInt(f.vocabularySize()) : -1;
+            }
+        }
+        return Nd4j.createFromArray(ids);
     }
 
     /** Sets every trainable parameter (weights, biases, log-variances) to uniform(-scale, scale) values. */

@@ -54,7 +54,7 @@ class ReferenceForwardTest {
 
         INDArray param(String name) {
             SDVariable v = sd.getVariable(name);
-            if (v == null || v.getVariableType() != VariableType.VARIABLE) {
+            if (v == null || (v.getVariableType() != VariableType.VARIABLE && v.getVariableType() != VariableType.CONSTANT)) {
                 throw new AssertionError("no parameter '" + name + "' in the graph");
             }
             return v.getArr();

@@ -1,0 +1,133 @@
+package io.github.ple4j.model.exec;
+
+import org.bytedeco.javacpp.DoublePointer;
+import org.bytedeco.javacpp.FloatPointer;
+import org.bytedeco.javacpp.Pointer;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+import java.nio.DoubleBuffer;
+import java.nio.FloatBuffer;
+
+/**
+ * Row access to a C-order [rows, dim] FLOAT or DOUBLE array in native memory, for the sparse kernels: a row is read
+ * into or written from a Java array through direct NIO buffers (no JNI call per row). Tables larger than a NIO
+ * buffer can address are split into windows of whole rows.
+ */
+final class NativeRows {
+    /** Bytes per window (NIO buffers are indexed by int). */
+    private static final long WINDOW_BYTES = 1L << 30;
+    private final int dim;
+    private final long rows;
+    private final long rowsPerWindow;
+    private final FloatBuffer[] floats;
+    private final DoubleBuffer[] doubles;
+
+    private NativeRows(INDArray a) {
+        if (a.rank() != 2 || a.ordering() != 'c' || !ArrayViews.contiguous(a)) {
+            throw new IllegalArgumentException("row access needs a contiguous C-order [rows, dim] array but got shape "
+                    + java.util.Arrays.toString(a.shape()) + " order " + a.ordering());
+        }
+        if (a.data().length() != a.length()) {
+            throw new IllegalArgumentException("row access needs an array that spans its buffer (" + a.length()
+                    + " elements in a buffer of " + a.data().length() + ")");
+        }
+        DataType type = a.dataType();
+        if (type != DataType.FLOAT && type != DataType.DOUBLE) {
+            throw new IllegalArgumentException("row access supports FLOAT and DOUBLE arrays but got " + type);
+        }
+        this.rows = a.size(0);
+        this.dim = (int) a.size(1);
+        int width = type.width();
+        this.rowsPerWindow = Math.max(1, WINDOW_BYTES / width / Math.max(dim, 1));
+        int windows = (int) Math.max(1, (rows + rowsPerWindow - 1) / rowsPerWindow);
+        // A view's buffer starts at the view: its address pointer is the first element.
+        Pointer base = a.data().addressPointer();
+        if (type == DataType.FLOAT) {
+            floats = new FloatBuffer[windows];
+            doubles = null;
+            for (int w = 0; w < windows; w++) {
+                long from = w * rowsPerWindow * dim;
+                long to = Math.min(rows, (w + 1) * rowsPerWindow) * dim;
+                FloatPointer p = new FloatPointer(base);
+                p.position(from).limit(Math.max(to, from + 1));
+                floats[w] = p.asBuffer();
+            }
+        } else {
+            doubles = new DoubleBuffer[windows];
+            floats = null;
+            for (int w = 0; w < windows; w++) {
+                long from = w * rowsPerWindow * dim;
+                long to = Math.min(rows, (w + 1) * rowsPerWindow) * dim;
+                DoublePointer p = new DoublePointer(base);
+                p.position(from).limit(Math.max(to, from + 1));
+                doubles[w] = p.asBuffer();
+            }
+        }
+    }
+
+    /** Row access to {@code a}, which must outlive this object. */
+    static NativeRows of(INDArray a) {
+        return new NativeRows(a);
+    }
+
+    int dim() {
+        return dim;
+    }
+
+    long rows() {
+        return rows;
+    }
+
+    /** Copies row {@code row} into {@code dst[off .. off + dim)}. */
+    void read(long row, double[] dst, int off) {
+        int w = (int) (row / rowsPerWindow);
+        int at = (int) ((row - w * rowsPerWindow) * dim);
+        if (floats != null) {
+            FloatBuffer b = floats[w];
+            for (int j = 0; j < dim; j++) {
+                dst[off + j] = b.get(at + j);
+            }
+        } else {
+            DoubleBuffer b = doubles[w];
+            for (int j = 0; j < dim; j++) {
+                dst[off + j] = b.get(at + j);
+            }
+        }
+    }
+
+    /** Writes {@code src[off .. off + dim)} into row {@code row} (rounded to float for a FLOAT array). */
+    void write(long row, double[] src, int off) {
+        int w = (int) (row / rowsPerWindow);
+        int at = (int) ((row - w * rowsPerWindow) * dim);
+        if (floats != null) {
+            FloatBuffer b = floats[w];
+            for (int j = 0; j < dim; j++) {
+                b.put(at + j, (float) src[off + j]);
+            }
+        } else {
+            DoubleBuffer b = doubles[w];
+            for (int j = 0; j < dim; j++) {
+                b.put(at + j, src[off + j]);
+            }
+        }
+    }
+
+    /** One element. */
+    double get(long row, int col) {
+        int w = (int) (row / rowsPerWindow);
+        int at = (int) ((row - w * rowsPerWindow) * dim) + col;
+        return floats != null ? floats[w].get(at) : doubles[w].get(at);
+    }
+
+    /** Sets one element. */
+    void set(long row, int col, double value) {
+        int w = (int) (row / rowsPerWindow);
+        int at = (int) ((row - w * rowsPerWindow) * dim) + col;
+        if (floats != null) {
+            floats[w].put(at, (float) value);
+        } else {
+            doubles[w].put(at, value);
+        }
+    }
+}

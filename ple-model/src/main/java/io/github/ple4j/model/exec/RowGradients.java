@@ -1,0 +1,160 @@
+package io.github.ple4j.model.exec;
+
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+import java.util.Arrays;
+
+/**
+ * The gradient of one embedding table over a batch, kept sparse: the table's gradient is the scatter-add of the
+ * row gradients of its lookups (gather's backward pass), here summed per distinct id, in the order the ids first
+ * appear (so the sums, and the updates after them, are the same on every run with the same batches). Ids below 0
+ * (a bag's padding) are skipped. Work is O(ids x dim) whatever the table's size; no buffer has the table's shape.
+ *
+ * <p>Reused from step to step: {@link #clear()}, then {@link #add} every lookup of the table.
+ */
+public final class RowGradients {
+    private final int dim;
+    private long[] rows = new long[256];
+    private double[] values = new double[256];
+    private int count;
+    private long[] keys = new long[1024];
+    private int[] slots = new int[1024];
+
+    /** @param dim the table's row width */
+    public RowGradients(int dim) {
+        this.dim = dim;
+        Arrays.fill(keys, -1);
+    }
+
+    /** Forgets the rows of the previous step. */
+    public void clear() {
+        for (int i = 0; i < count; i++) {
+            keys[find(rows[i])] = -1;
+        }
+        count = 0;
+    }
+
+    /**
+     * Adds a lookup's gradient.
+     *
+     * @param ids   the ids looked up, any shape (INT64 or integral floating point), row-major
+     * @param grads the gradient of the lookup's output: the ids' shape followed by dim
+     */
+    public void add(INDArray ids, INDArray grads) {
+        long n = ids.length();
+        if (grads.length() != n * dim) {
+            throw new IllegalArgumentException("a lookup of " + n + " ids of width " + dim + " needs a gradient of "
+                    + n * dim + " values but got shape " + Arrays.toString(grads.shape()));
+        }
+        long[] id = ids.reshape(n).toLongVector();
+        double[] g = grads.reshape(n * dim).toDoubleVector();
+        for (int i = 0; i < n; i++) {
+            if (id[i] < 0) {
+                continue;
+            }
+            int s = slot(id[i]);
+            int base = s * dim;
+            int src = i * dim;
+            for (int j = 0; j < dim; j++) {
+                values[base + j] += g[src + j];
+            }
+        }
+    }
+
+    /** Distinct rows this step. */
+    public int count() {
+        return count;
+    }
+
+    /** The i-th distinct row (in order of first appearance). */
+    public long row(int i) {
+        return rows[i];
+    }
+
+    /** The summed gradients, row i at [i * dim, (i + 1) * dim). Valid until the next {@link #add}. */
+    double[] values() {
+        return values;
+    }
+
+    public int dim() {
+        return dim;
+    }
+
+    /** Whether every summed value is finite. */
+    public boolean finite() {
+        for (int i = 0; i < count * dim; i++) {
+            if (!Double.isFinite(values[i])) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Adds the rows into a dense [rows, dim] gradient (dense training of the table). */
+    public void scatterInto(INDArray dense) {
+        NativeRows out = NativeRows.of(dense);
+        double[] row = new double[dim];
+        for (int i = 0; i < count; i++) {
+            out.read(rows[i], row, 0);
+            for (int j = 0; j < dim; j++) {
+                row[j] += values[i * dim + j];
+            }
+            out.write(rows[i], row, 0);
+        }
+    }
+
+    /** The slot of an id, created (zeroed) on first sight. */
+    private int slot(long id) {
+        int k = find(id);
+        if (keys[k] == id) {
+            return slots[k];
+        }
+        if (count == rows.length) {
+            rows = Arrays.copyOf(rows, count * 2);
+            values = Arrays.copyOf(values, count * 2 * dim);
+        }
+        if (values.length < (count + 1) * dim) {
+            values = Arrays.copyOf(values, Math.max(values.length * 2, (count + 1) * dim));
+        }
+        Arrays.fill(values, count * dim, (count + 1) * dim, 0);
+        rows[count] = id;
+        keys[k] = id;
+        slots[k] = count;
+        count++;
+        if (count * 2 > keys.length) {
+            rehash();
+        }
+        return count - 1;
+    }
+
+    /** Open addressing, linear probing: the index holding {@code id} or the empty one where it would go. */
+    private int find(long id) {
+        int mask = keys.length - 1;
+        int h = (int) (mix(id) & mask);
+        while (keys[h] != -1 && keys[h] != id) {
+            h = (h + 1) & mask;
+        }
+        return h;
+    }
+
+    private void rehash() {
+        long[] oldKeys = keys;
+        int[] oldSlots = slots;
+        keys = new long[oldKeys.length * 2];
+        slots = new int[oldKeys.length * 2];
+        Arrays.fill(keys, -1);
+        for (int i = 0; i < oldKeys.length; i++) {
+            if (oldKeys[i] != -1) {
+                int k = find(oldKeys[i]);
+                keys[k] = oldKeys[i];
+                slots[k] = oldSlots[i];
+            }
+        }
+    }
+
+    private static long mix(long z) {
+        z = (z ^ (z >>> 33)) * 0xff51afd7ed558ccdL;
+        z = (z ^ (z >>> 33)) * 0xc4ceb9fe1a85ec53L;
+        return z ^ (z >>> 33);
+    }
+}
