@@ -62,6 +62,14 @@ final class BufferPool {
         return handedOut.containsKey(a);
     }
 
+    long largest() {
+        long m = 0;
+        for (Entry e : entries) {
+            m = Math.max(m, e.flat.length());
+        }
+        return m;
+    }
+
     long bytes() {
         long b = 0;
         for (Entry e : entries) {

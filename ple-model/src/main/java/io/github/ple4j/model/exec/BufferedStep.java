@@ -115,6 +115,19 @@ abstract class BufferedStep extends Step {
     }
 
     @Override
+    long largestBuffer() {
+        long m = super.largestBuffer();
+        if (buffers != null) {
+            for (INDArray b : buffers) {
+                if (b != null) {
+                    m = Math.max(m, b.length());
+                }
+            }
+        }
+        return m;
+    }
+
+    @Override
     void reset() {
         super.reset();
         freeBuffers();

@@ -311,6 +311,18 @@ public final class ExecutionPlan implements AutoCloseable {
         return same;
     }
 
+    /**
+     * Elements of the largest buffer the plan owns (shared or an op's own; not the caller's arrays it reads, such as
+     * parameters and placeholders). With gather lookups no buffer grows with the vocabulary.
+     */
+    public long largestBuffer() {
+        long max = pool.largest();
+        for (Step s : steps) {
+            max = Math.max(max, s.largestBuffer());
+        }
+        return max;
+    }
+
     /** Bytes of the buffers the plan's ops share (excluding buffers of single ops and pinned outputs). */
     public long pooledBytes() {
         return pool.bytes();

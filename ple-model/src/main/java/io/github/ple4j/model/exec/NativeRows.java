@@ -23,7 +23,7 @@ final class NativeRows {
     private final FloatBuffer[] floats;
     private final DoubleBuffer[] doubles;
 
-    private NativeRows(INDArray a) {
+    private NativeRows(INDArray a, long windowBytes) {
         if (a.rank() != 2 || a.ordering() != 'c' || !ArrayViews.contiguous(a)) {
             throw new IllegalArgumentException("row access needs a contiguous C-order [rows, dim] array but got shape "
                     + java.util.Arrays.toString(a.shape()) + " order " + a.ordering());
@@ -39,7 +39,7 @@ final class NativeRows {
         this.rows = a.size(0);
         this.dim = (int) a.size(1);
         int width = type.width();
-        this.rowsPerWindow = Math.max(1, WINDOW_BYTES / width / Math.max(dim, 1));
+        this.rowsPerWindow = Math.max(1, windowBytes / width / Math.max(dim, 1));
         int windows = (int) Math.max(1, (rows + rowsPerWindow - 1) / rowsPerWindow);
         // A view's buffer starts at the view: its address pointer is the first element.
         Pointer base = a.data().addressPointer();
@@ -68,7 +68,12 @@ final class NativeRows {
 
     /** Row access to {@code a}, which must outlive this object. */
     static NativeRows of(INDArray a) {
-        return new NativeRows(a);
+        return new NativeRows(a, WINDOW_BYTES);
+    }
+
+    /** As {@link #of(INDArray)} with windows of at most {@code windowBytes} (tests use small windows). */
+    static NativeRows of(INDArray a, long windowBytes) {
+        return new NativeRows(a, windowBytes);
     }
 
     int dim() {

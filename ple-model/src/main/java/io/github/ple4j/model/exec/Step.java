@@ -55,6 +55,11 @@ abstract class Step {
         return op.opName();
     }
 
+    /** Elements of the largest buffer this step owns (0 when it owns none). */
+    long largestBuffer() {
+        return fallback == null ? 0 : fallback.largestBuffer();
+    }
+
     void close() {
         if (fallback != null) {
             fallback.close();

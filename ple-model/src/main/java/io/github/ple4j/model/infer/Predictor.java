@@ -157,6 +157,11 @@ public final class Predictor implements AutoCloseable {
         return p;
     }
 
+    /** Elements of the largest buffer of the prediction pass ({@link ExecutionPlan#largestBuffer()}), 0 before it ran. */
+    public synchronized long largestBuffer() {
+        return predictPlan == null ? 0 : predictPlan.largestBuffer();
+    }
+
     /** Starts timing every op of {@link #predict} ({@link ExecutionPlan#startProfiling()}). */
     public synchronized void startProfiling() {
         profiling = true;

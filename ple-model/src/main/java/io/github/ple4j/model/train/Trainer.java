@@ -368,6 +368,11 @@ public final class Trainer implements AutoCloseable {
         snapshot.forEach((n, a) -> sd.getVariable(n).getArr().assign(a));
     }
 
+    /** Elements of the largest buffer of the training pass ({@link ExecutionPlan#largestBuffer()}). */
+    public long largestBuffer() {
+        return plan.largestBuffer();
+    }
+
     /** Starts timing every op of the training pass ({@link ExecutionPlan#startProfiling()}). */
     public void startProfiling() {
         plan.startProfiling();

@@ -80,6 +80,24 @@ class ConfigJsonTest {
     }
 
     @Test
+    void roundTripTablesBagsAndEmbeddingOptimizer() {
+        PleConfig c = PleConfig.builder()
+                .inputs(new InputSpec(1, List.of(new CategoricalField("item", 50, 4),
+                        new CategoricalField("history", 50, 4).withTable("item").asBag(7, Pooling.MEAN))))
+                .task(TaskSpec.binary("a", 2)).extraction(ExtractionSpec.mmoe(2, 3))
+                .training(TrainingSpec.defaults().withEmbeddingOptimizer(EmbeddingOptimizerSpec.rowwiseAdagrad()
+                        .withLearningRate(0.02)))
+                .build();
+        String json = ConfigJson.toJson(c);
+        assertEquals(c, ConfigJson.fromJson(json, "test"));
+        assertTrue(json.replace("\r\n", "\n").contains("\"bag\" : {\n        \"maxLength\" : 7,\n        \"pooling\" : \"MEAN\"\n      }"),
+                json);
+        // A config written before tables and bags existed reads as single-valued fields with tables of their own.
+        String old = json.replace("\"table\" : \"item\",", "").replaceAll(",\\s*\"bag\" : null", "");
+        assertEquals(new CategoricalField("item", 50, 4), ConfigJson.fromJson(old, "old").inputs().categorical().get(0));
+    }
+
+    @Test
     void pinnedJsonText() {
         String json = ConfigJson.toJson(full());
         assertTrue(json.contains("\"type\" : \"dynamic-decay\""), json);

@@ -28,6 +28,34 @@ class ConfigValidationTest {
     }
 
     @Test
+    void embeddingTablesBagsAndTheirOptimiser() {
+        CategoricalField item = new CategoricalField("item", 100, 8);
+        rejects("inputs.categorical: fields 'item' and 'history' share the table 'item' but have vocabularySize 100 and "
+                + "50, embeddingDim 8 and 8; fields sharing a table must agree on both",
+                () -> new InputSpec(0, List.of(item, new CategoricalField("history", 50, 8).withTable("item"))));
+        rejects("bag maxLength must be >= 1 but was 0", () -> item.asBag(0, Pooling.SUM));
+        rejects("bag pooling must be set but was null", () -> item.asBag(3, null));
+        rejects("categorical field 'item' table must start with a letter and contain only letters, digits, '_' or '-' "
+                + "(at most 64 characters) but was 'a table'", () -> item.withTable("a table"));
+        rejects("training.embeddingOptimizer.learningRate must be unset for type DENSE (dense tables use "
+                + "training.optimizer) but was 0.1", () -> EmbeddingOptimizerSpec.dense().withLearningRate(0.1));
+        rejects("training.embeddingOptimizer.learningRate must be a finite number > 0 but was -1.0",
+                () -> EmbeddingOptimizerSpec.sgd().withLearningRate(-1));
+        InputSpec in = new InputSpec(2, List.of(new CategoricalField("user", 10, 4),
+                new CategoricalField("history", 100, 8).withTable("item").asBag(5, Pooling.MEAN), item));
+        assertEquals(2 + 4 + 8 + 8, in.width());
+        assertEquals(List.of("user", "item"), in.singleValued().stream().map(CategoricalField::name).toList());
+        assertEquals(List.of("history"), in.bags().stream().map(CategoricalField::name).toList());
+        assertEquals(List.of(new EmbeddingTable("user", 10, 4, List.of("user")),
+                new EmbeddingTable("item", 100, 8, List.of("history", "item"))), in.tables());
+        TrainingSpec t = TrainingSpec.defaults().withEmbeddingOptimizer(EmbeddingOptimizerSpec.lazyAdam());
+        assertEquals(1e-3, t.embeddingLearningRate(), 0);
+        assertEquals(0.05, t.withEmbeddingOptimizer(EmbeddingOptimizerSpec.rowwiseAdagrad().withLearningRate(0.05))
+                .embeddingLearningRate(), 0);
+        assertEquals(EmbeddingOptimizerSpec.dense(), TrainingSpec.defaults().embeddingOptimizer());
+    }
+
+    @Test
     void namedFormsEqualTheShortOnes() {
         assertEquals(ExtractionSpec.ple(2, 3, 2, 16, 8),
                 ExtractionSpec.builder().levels(2).expertsPerTask(3).sharedExperts(2).expertHidden(16, 8).build());
