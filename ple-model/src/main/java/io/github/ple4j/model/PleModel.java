@@ -173,6 +173,15 @@ public final class PleModel implements AutoCloseable {
         return trainer().step(batch, 0).loss();
     }
 
+    /**
+     * The sparse embedding tables' optimiser state (lazy Adam's moments, row-wise AdaGrad's accumulators): the live
+     * arrays by name ("embedding/item/m"); empty without sparse tables or before training.
+     */
+    public Map<String, INDArray> tableState() {
+        open();
+        return trainer == null ? Map.of() : trainer.tableState();
+    }
+
     /** The fit state saved with the model by {@link #fit} (a checkpoint's position in its run), if any. */
     public Optional<FitState> fitState() {
         return attachment(FitState.ATTACHMENT).map(FitState::fromJson);
@@ -276,8 +285,18 @@ public final class PleModel implements AutoCloseable {
     public void save(Path file, SaveOptions options) throws IOException {
         open();
         Map<String, INDArray> updater = options.optimizerState() && trainer != null ? trainer.updaterState() : Map.of();
-        ModelBundle.write(file, new BundleContents(config(), parameters(), updater, epochsTrained(),
+        // The live arrays, streamed to the file: a large table is written without a second copy.
+        ModelBundle.write(file, new BundleContents(config(), parameterArrays(), updater, epochsTrained(),
                 trainer == null ? 0 : trainer.step(), trainer == null ? 0 : trainer.optimizerStep(), attachments));
+    }
+
+    /** The parameters' own arrays (not copies), by name. */
+    Map<String, INDArray> parameterArrays() {
+        Map<String, INDArray> m = new LinkedHashMap<>();
+        for (String p : graph.parameterNames()) {
+            m.put(p, graph.sameDiff().getArrForVarName(p));
+        }
+        return m;
     }
 
     /**
@@ -289,106 +308,47 @@ public final class PleModel implements AutoCloseable {
      */
     public void restoreParameters(Path file) {
         open();
-        BundleContents c;
-        try {
-            c = ModelBundle.read(file);
+        try (ModelBundle.Reader r = ModelBundle.open(file)) {
+            ModelFiles.checkParameters(this, r, file);
+            r.verify();   // every entry's CRC first, so a corrupt file changes nothing
+            r.arrays(r.manifest().parameters(), (name, shape) -> graph.sameDiff().getArrForVarName(name));
+        } catch (MalformedModelException e) {
+            throw new IllegalArgumentException(e.getMessage(), e);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read " + file + ": " + e.getMessage(), e);
         }
-        try {
-            checkParameters(c, file);
-        } catch (MalformedModelException e) {
-            throw new IllegalArgumentException(e.getMessage(), e);
-        }
-        c.parameters().forEach((n, a) -> graph.sameDiff().getVariable(n).getArr().assign(a));
     }
 
     /**
      * Loads a bundle. The model is built from the bundle's config and every parameter is checked (name and
-     * shape) before the model is returned, so a bad file never yields a half-loaded model.
+     * shape) before the model is returned, so a bad file never yields a half-loaded model. Arrays are streamed
+     * from the file into the model's own (a large table is read without a second copy).
      *
      * @throws MalformedModelException when the file is not a valid bundle for this library
      */
     public static PleModel load(Path file) throws IOException {
-        BundleContents c = ModelBundle.read(file);
-        PleModel model = create(c.config());
-        try {
-            model.restore(c, file);
-            return model;
-        } catch (MalformedModelException | RuntimeException e) {
-            model.close();
-            throw e;
-        }
-    }
-
-    private void checkParameters(BundleContents c, Path file) throws MalformedModelException {
-        List<String> names = graph.parameterNames();
-        for (String n : names) {
-            if (!c.parameters().containsKey(n)) {
-                throw new MalformedModelException(file + ": bundle lacks parameter '" + n + "' that its config needs");
-            }
-        }
-        for (String n : c.parameters().keySet()) {
-            if (!names.contains(n)) {
-                throw new MalformedModelException(file + ": bundle has parameter '" + n + "' that its config does not define");
-            }
-            checkShape(file, "parameter", n, graph.sameDiff().getVariable(n).getArr(), c.parameters().get(n));
-        }
-    }
-
-    private void restore(BundleContents c, Path file) throws MalformedModelException {
-        checkParameters(c, file);
-        Trainer t = null;
-        if (!c.updaterState().isEmpty() || c.epoch() > 0 || c.step() > 0) {
-            t = new Trainer(graph, feeds);
+        try (ModelBundle.Reader r = ModelBundle.open(file)) {
+            PleModel model = create(r.config());
             try {
-                checkUpdaterState(file, c, t.updaterState());
-            } catch (MalformedModelException | RuntimeException e) {
-                t.close();
+                Trainer t = ModelFiles.restore(model, r, file);
+                model.attachments.putAll(r.attachments());
+                if (t != null) {
+                    model.trainer = t;
+                }
+                return model;
+            } catch (IOException | RuntimeException e) {
+                model.close();
                 throw e;
             }
         }
-        // Everything checked: now assign.
-        attachments.putAll(c.attachments());
-        c.parameters().forEach((n, a) -> graph.sameDiff().getVariable(n).getArr().assign(a));
-        if (t != null) {
-            t.restoreUpdaterState(c.updaterState());
-            // Without stored optimiser state the optimiser starts afresh (its step counter from 0), while the
-            // epoch and step counters (for fit() and the dynamic loss weights) continue.
-            t.setCounters(c.epoch(), c.step(), c.optimizerStep());
-            if (trainer != null) {
-                trainer.close();
-            }
-            trainer = t;
-        }
     }
 
-    private static void checkUpdaterState(Path file, BundleContents c, Map<String, INDArray> live)
-            throws MalformedModelException {
-        for (Map.Entry<String, INDArray> e : c.updaterState().entrySet()) {
-            INDArray target = live.get(e.getKey());
-            if (target == null) {
-                throw new MalformedModelException(file + ": bundle has optimiser state for '" + e.getKey()
-                        + "' that the configured optimiser does not keep");
-            }
-            checkShape(file, "optimiser state of", e.getKey(), target, e.getValue());
-        }
-        if (!c.updaterState().isEmpty()) {
-            for (String n : live.keySet()) {
-                if (!c.updaterState().containsKey(n)) {
-                    throw new MalformedModelException(file + ": bundle has optimiser state for some parameters "
-                            + "but not for '" + n + "'");
-                }
-            }
-        }
+    PleGraph graph() {
+        return graph;
     }
 
-    private static void checkShape(Path file, String what, String name, INDArray target, INDArray stored)
-            throws MalformedModelException {
-        if (!Arrays.equals(target.shape(), stored.shape())) {
-            throw new MalformedModelException(file + ": " + what + " '" + name + "' has shape "
-                    + Arrays.toString(stored.shape()) + " but the config needs " + Arrays.toString(target.shape()));
-        }
+    Feeds feeds() {
+        return feeds;
     }
 
     private void open() {

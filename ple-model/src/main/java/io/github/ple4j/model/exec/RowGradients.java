@@ -28,9 +28,9 @@ public final class RowGradients {
 
     /** Forgets the rows of the previous step. */
     public void clear() {
-        for (int i = 0; i < count; i++) {
-            keys[find(rows[i])] = -1;
-        }
+        // The whole key table (at most a few times the distinct ids of a batch): removing keys one by one would
+        // break the probe chains of linear probing.
+        Arrays.fill(keys, -1);
         count = 0;
     }
 

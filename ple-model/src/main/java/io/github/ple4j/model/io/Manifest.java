@@ -14,10 +14,12 @@ import java.util.List;
  * @param optimizer        optimiser whose state is stored (null when none is)
  * @param optimizerStep    steps the stored optimiser state has seen (null when none is stored)
  * @param parameters       parameter arrays
- * @param updaterState     optimiser state arrays
+ * @param updaterState     optimiser state arrays (format 2 on: the sparse tables' state too, named "table/state")
+ * @param embeddingOptimizer the embedding tables' optimiser whose state is stored (format 2 on; null when none is)
  */
 public record Manifest(String format, int formatVersion, String libraryVersion, String nd4jVersion, int epoch, long step,
-                       String optimizer, Long optimizerStep, List<Entry> parameters, List<Entry> updaterState) {
+                       String optimizer, Long optimizerStep, List<Entry> parameters, List<Entry> updaterState,
+                       String embeddingOptimizer) {
     public Manifest {
         parameters = parameters == null ? List.of() : List.copyOf(parameters);
         updaterState = updaterState == null ? List.of() : List.copyOf(updaterState);

@@ -4,7 +4,15 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
+import org.nd4j.linalg.indexing.NDArrayIndex;
+
+import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
@@ -28,13 +36,51 @@ public final class Npy {
     private Npy() {
     }
 
+    /** Elements per chunk when streaming an array to or from native memory. */
+    private static final int CHUNK = 1 << 20;
+
     /** Encodes a FLOAT or DOUBLE array. */
     public static byte[] write(INDArray array) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try {
+            write(array, out);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return out.toByteArray();
+    }
+
+    /**
+     * Streams a FLOAT or DOUBLE array (a view is fine) to {@code out}, a chunk at a time: no copy of the whole array
+     * is made, so a large embedding table is written without a second copy in memory.
+     */
+    public static void write(INDArray array, OutputStream out) throws IOException {
         DataType dt = array.dataType();
         if (dt != DataType.FLOAT && dt != DataType.DOUBLE) {
             throw new IllegalArgumentException("npy writer supports FLOAT and DOUBLE arrays but got " + dt);
         }
-        long[] shape = array.shape();
+        out.write(header(dt, array.shape()));
+        long n = array.length();
+        if (n == 0) {
+            return;
+        }
+        INDArray flat = array.ordering() == 'c' ? array.reshape('c', new long[]{n}) : array.dup('c').reshape(n);
+        int width = dt.width();
+        ByteBuffer buf = ByteBuffer.allocate((int) Math.min(n, CHUNK) * width).order(ByteOrder.LITTLE_ENDIAN);
+        for (long off = 0; off < n; off += CHUNK) {
+            int len = (int) Math.min(CHUNK, n - off);
+            INDArray part = flat.get(NDArrayIndex.interval(off, off + len));
+            buf.clear();
+            if (dt == DataType.FLOAT) {
+                buf.asFloatBuffer().put(part.toFloatVector());
+            } else {
+                buf.asDoubleBuffer().put(part.toDoubleVector());
+            }
+            out.write(buf.array(), 0, len * width);
+        }
+    }
+
+    private static byte[] header(DataType dt, long[] shape) {
         StringBuilder sh = new StringBuilder();
         for (long s : shape) {
             sh.append(s).append(", ");
@@ -53,19 +99,6 @@ public final class Npy {
         out.write(h.length & 0xff);
         out.write((h.length >> 8) & 0xff);
         out.writeBytes(h);
-        INDArray c = array.dup('c');
-        int n = (int) c.length();
-        ByteBuffer buf = ByteBuffer.allocate(n * (dt == DataType.FLOAT ? 4 : 8)).order(ByteOrder.LITTLE_ENDIAN);
-        if (dt == DataType.FLOAT) {
-            for (float f : c.data().asFloat()) {
-                buf.putFloat(f);
-            }
-        } else {
-            for (double d : c.data().asDouble()) {
-                buf.putDouble(d);
-            }
-        }
-        out.writeBytes(buf.array());
         return out.toByteArray();
     }
 
@@ -76,18 +109,40 @@ public final class Npy {
      * @param source name for error messages
      */
     public static INDArray read(byte[] bytes, String source) throws MalformedModelException {
-        if (bytes.length < 10 || !Arrays.equals(Arrays.copyOf(bytes, 6), MAGIC)) {
+        try {
+            return read(new ByteArrayInputStream(bytes), source, null);
+        } catch (MalformedModelException e) {
+            throw e;
+        } catch (IOException e) {
+            throw new MalformedModelException(source + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Streams an array from {@code in} (which must hold exactly one .npy array) into {@code target}, a chunk at a time,
+     * or into a new array when {@code target} is null. The header is checked against the target's shape before any
+     * value is written.
+     *
+     * @param target a FLOAT or DOUBLE array of the stored shape (values converted to its type), or null
+     * @return the array read: {@code target}, or the new one
+     * @throws MalformedModelException when the stream is not a valid array or does not fit {@code target}
+     */
+    public static INDArray read(InputStream in, String source, INDArray target) throws IOException {
+        DataInputStream data = new DataInputStream(in);
+        byte[] head = new byte[10];
+        if (data.readNBytes(head, 0, 10) < 10 || !Arrays.equals(Arrays.copyOf(head, 6), MAGIC)) {
             throw new MalformedModelException(source + ": not an .npy array (bad magic)");
         }
-        int major = bytes[6];
+        int major = head[6];
         if (major != 1) {
             throw new MalformedModelException(source + ": .npy version " + major + " is not supported (expected 1)");
         }
-        int headerLen = (bytes[8] & 0xff) | ((bytes[9] & 0xff) << 8);
-        if (10 + headerLen > bytes.length) {
+        int headerLen = (head[8] & 0xff) | ((head[9] & 0xff) << 8);
+        byte[] h = data.readNBytes(headerLen);
+        if (h.length < headerLen) {
             throw new MalformedModelException(source + ": .npy header is truncated");
         }
-        String header = new String(bytes, 10, headerLen, StandardCharsets.US_ASCII);
+        String header = new String(h, StandardCharsets.US_ASCII);
         Matcher d = DESCR.matcher(header);
         Matcher f = FORTRAN.matcher(header);
         Matcher s = SHAPE.matcher(header);
@@ -112,21 +167,47 @@ public final class Npy {
                 throw new MalformedModelException(source + ": array of shape " + Arrays.toString(shape) + " is too large");
             }
         }
-        int width = dt == DataType.FLOAT ? 4 : 8;
-        long expected = 10L + headerLen + n * width;
-        if (bytes.length != expected) {
-            throw new MalformedModelException(source + ": expected " + expected + " bytes for shape "
-                    + Arrays.toString(shape) + " but the file has " + bytes.length);
+        if (target != null && !Arrays.equals(target.shape(), shape)) {
+            throw new MalformedModelException(source + ": array of shape " + Arrays.toString(shape) + " where "
+                    + Arrays.toString(target.shape()) + " is expected");
         }
-        ByteBuffer buf = ByteBuffer.wrap(bytes, 10 + headerLen, (int) (n * width)).order(ByteOrder.LITTLE_ENDIAN);
-        if (dt == DataType.FLOAT) {
-            float[] v = new float[(int) n];
-            buf.asFloatBuffer().get(v);
-            return Nd4j.create(v, shape, 'c');
+        INDArray out = target != null ? target : Nd4j.create(dt, shape);
+        INDArray flat = out.reshape('c', new long[]{n});
+        if (flat.data().addressPointer().address() != out.data().addressPointer().address() && n > 0) {
+            throw new IllegalArgumentException(source + ": the target array must be contiguous in C order");
         }
-        double[] v = new double[(int) n];
-        buf.asDoubleBuffer().get(v);
-        return Nd4j.create(v, shape, 'c');
+        int width = dt.width();
+        byte[] chunk = new byte[(int) Math.min(Math.max(n, 1), CHUNK) * width];
+        for (long off = 0; off < n; off += CHUNK) {
+            int len = (int) Math.min(CHUNK, n - off);
+            int got = data.readNBytes(chunk, 0, len * width);
+            if (got < len * width) {
+                throw new MalformedModelException(source + ": expected " + (10L + headerLen + n * width) + " bytes for shape "
+                        + Arrays.toString(shape) + " but the file has " + (10L + headerLen + off * width + got));
+            }
+            ByteBuffer buf = ByteBuffer.wrap(chunk, 0, len * width).order(ByteOrder.LITTLE_ENDIAN);
+            INDArray values;
+            if (dt == DataType.FLOAT) {
+                float[] v = new float[len];
+                buf.asFloatBuffer().get(v);
+                values = Nd4j.createFromArray(v);
+            } else {
+                double[] v = new double[len];
+                buf.asDoubleBuffer().get(v);
+                values = Nd4j.createFromArray(v);
+            }
+            flat.get(NDArrayIndex.interval(off, off + len)).assign(values);
+            values.close();
+        }
+        long extra = 0;
+        while (data.read() >= 0) {
+            extra++;
+        }
+        if (extra > 0) {
+            throw new MalformedModelException(source + ": expected " + (10L + headerLen + n * width) + " bytes for shape "
+                    + Arrays.toString(shape) + " but the file has " + (10L + headerLen + n * width + extra));
+        }
+        return out;
     }
 
     private static long[] parseShape(String text, String source) throws MalformedModelException {

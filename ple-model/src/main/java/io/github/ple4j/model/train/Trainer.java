@@ -198,6 +198,11 @@ public final class Trainer implements AutoCloseable {
         return m;
     }
 
+    /** The sparse tables' optimiser state: the live arrays, by state name ("embedding/user/m"); empty without. */
+    public Map<String, INDArray> tableState() {
+        return tables == null ? Map.of() : tables.state();
+    }
+
     /**
      * Restores optimiser state in the layout of {@link #updaterState()}.
      *

@@ -61,6 +61,33 @@ class TableOptimizerTest {
                 () -> g.add(Nd4j.createFromArray(1L, 2L), Nd4j.createFromArray(new double[][]{{1, 1}})));
     }
 
+    /** Reused from step to step (as the trainer does), with enough ids to collide in the hash table and grow it. */
+    @Test
+    void rowGradientsReusedAcrossStepsSumLikeAMap() {
+        RowGradients g = new RowGradients(1);
+        java.util.SplittableRandom r = new java.util.SplittableRandom(9);
+        for (int step = 0; step < 5; step++) {
+            g.clear();
+            int n = 200 + 300 * step;
+            long[] ids = new long[n];
+            double[] grads = new double[n];
+            java.util.Map<Long, Double> expected = new java.util.LinkedHashMap<>();
+            for (int i = 0; i < n; i++) {
+                ids[i] = r.nextInt(step % 2 == 0 ? 5000 : 400);
+                grads[i] = r.nextDouble();
+                expected.merge(ids[i], grads[i], Double::sum);
+            }
+            g.add(Nd4j.createFromArray(ids), Nd4j.createFromArray(grads).reshape(n, 1));
+            assertEquals(expected.size(), g.count(), "distinct rows at step " + step);
+            int i = 0;
+            for (java.util.Map.Entry<Long, Double> e : expected.entrySet()) {
+                assertEquals(e.getKey(), g.row(i), "row order at step " + step);
+                assertEquals(e.getValue(), g.values()[i], 1e-12, "sum of row " + e.getKey() + " at step " + step);
+                i++;
+            }
+        }
+    }
+
     @Test
     void lazyAdamMovesOnlyTouchedRowsAndKeepsUntouchedMoments() {
         INDArray t = table();
