@@ -1,6 +1,5 @@
 package io.github.ple4j.bench;
 
-import io.github.ple4j.model.config.CategoricalField;
 import io.github.ple4j.model.config.ExtractionSpec;
 import io.github.ple4j.model.config.PleConfig;
 import io.github.ple4j.model.config.TaskSpec;
@@ -12,14 +11,14 @@ import java.util.List;
  *
  * <p>Convention: every dense layer (matrix multiply) with {@code in} inputs and {@code out} outputs costs
  * {@code 2 * in * out} FLOPs per sample (one multiply and one add per weight). Counted are the expert layers,
- * the gate projections, the tower layers, the task heads and the categorical embedding lookups (which the
- * graph computes as one-hot x table products, so they cost {@code 2 * vocabulary * dim}). Not counted:
+ * the gate projections, the tower layers and the task heads. Embedding lookups gather rows (copies, no
+ * arithmetic; bag pooling adds a few additions per id) and count 0. Not counted:
  * biases, activations, softmax, the gates' weighted sums of expert outputs and the losses, all of which are
  * linear in the layer widths rather than quadratic. The count follows the graph exactly: a gate over a single
  * expert is the identity and costs nothing; the shared gate exists on every level but the last.
  *
  * <p>Because every weight is used once per sample, the forward count equals twice the number of scalars in
- * the weight matrices and embedding tables.
+ * the weight matrices.
  *
  * <p>Training: one step is taken as {@value #TRAINING_FACTOR} x the forward pass (the forward pass plus a
  * backward pass that costs two matrix multiplies, for input and weight gradients, per forward multiply). The
@@ -29,14 +28,14 @@ import java.util.List;
  * @param gates      gate projections (softmax logits), task and shared gates, all levels
  * @param towers     hidden layers of the task towers
  * @param heads      output layers of the task heads (one logit per task)
- * @param embeddings categorical embedding products
+ * @param embeddings embedding lookups (0: gathers are copies)
  */
 public record FlopCount(long experts, long gates, long towers, long heads, long embeddings) {
     /** Training FLOPs per sample as a multiple of the forward FLOPs. */
     public static final int TRAINING_FACTOR = 3;
     /** The convention, for reports. */
-    public static final String CONVENTION = "forward = sum over dense layers (experts, gates, towers, heads, embedding"
-            + " one-hot products) of 2*in*out per sample; biases, activations, softmax and gate mixing not counted;"
+    public static final String CONVENTION = "forward = sum over dense layers (experts, gates, towers, heads) of 2*in*out"
+            + " per sample; embedding gathers (copies), biases, activations, softmax and gate mixing not counted;"
             + " training step = " + TRAINING_FACTOR + " x forward (forward + backward), optimiser update not counted";
 
     /** Counts the forward pass of a config. */
@@ -49,9 +48,6 @@ public record FlopCount(long experts, long gates, long towers, long heads, long 
         int ms = ex.sharedExperts();
 
         long embeddings = 0;
-        for (CategoricalField f : config.inputs().categorical()) {
-            embeddings += dense(f.vocabularySize(), f.embeddingDim());
-        }
         long experts = 0;
         long gates = 0;
         int expertsPerLevel = tasks * mk + ms;

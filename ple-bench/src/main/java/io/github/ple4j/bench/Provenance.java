@@ -2,6 +2,7 @@ package io.github.ple4j.bench;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.github.ple4j.model.Backend;
+import io.github.ple4j.model.CpuInfo;
 import io.github.ple4j.model.Versions;
 import io.github.ple4j.model.config.ConfigJson;
 
@@ -24,6 +25,10 @@ final class Provenance {
         prov.put("availableProcessors", Runtime.getRuntime().availableProcessors());
         prov.put("maxHeapBytes", Runtime.getRuntime().maxMemory());
         Backend.describe().forEach(prov::put);
+        CpuInfo cpu = CpuInfo.current();
+        ObjectNode c = prov.putObject("cpu");
+        c.put("model", cpu.model());
+        cpu.vectorFlags().forEach(c.putArray("flags")::add);
         return report;
     }
 

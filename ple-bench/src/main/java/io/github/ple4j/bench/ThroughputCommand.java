@@ -39,7 +39,8 @@ public final class ThroughputCommand implements Callable<Integer> {
     private static final long GC_PAUSE_MILLIS = 50;
 
     @Option(names = "--config", split = ",", defaultValue = "paddle-census,large",
-            description = "Named configs (comma-separated; known: paddle-census, large, tiny). Default: ${DEFAULT-VALUE}")
+            description = "Named configs (comma-separated; known: paddle-census, large, tiny, ids-1e5, ids-1e6, ids-1e7, "
+                    + "criteo, bags). Default: ${DEFAULT-VALUE}")
     List<String> configs;
     @Option(names = "--batch", split = ",", defaultValue = "256,1024", description = "Batch sizes. Default: ${DEFAULT-VALUE}")
     List<Integer> batchSizes;
@@ -54,6 +55,9 @@ public final class ThroughputCommand implements Callable<Integer> {
     Integer steps;
     @Option(names = "--pool", defaultValue = "4", description = "Distinct random batches cycled through. Default: ${DEFAULT-VALUE}")
     int pool;
+    @Option(names = "--ids", defaultValue = "uniform",
+            description = "Id distribution of the sparse ID configs: uniform or zipf. Default: ${DEFAULT-VALUE}")
+    String ids;
     @Option(names = "--seed", defaultValue = "" + BenchData.SEED, description = "Seed of the random data. Default: ${DEFAULT-VALUE}")
     long seed;
     @Option(names = "--sample-ms", defaultValue = "5", description = "Memory sampling interval in ms. Default: ${DEFAULT-VALUE}")
@@ -102,6 +106,7 @@ public final class ThroughputCommand implements Callable<Integer> {
             prov.put("stepsPerRun", steps);
         }
         prov.put("pool", pool);
+        prov.put("ids", idDistribution().name().toLowerCase(Locale.ROOT));
         prov.put("gcBeforeEachRun", true);
         prov.put("seed", seed);
         prov.put("flopConvention", FlopCount.CONVENTION);
@@ -139,7 +144,7 @@ public final class ThroughputCommand implements Callable<Integer> {
             f.put("embeddings", flops.embeddings());
             ArrayNode perBatch = r.putArray("batches");
             for (int b : batchSizes) {
-                List<MultiDataSet> data = BenchData.batches(cfg, b, pool, seed);
+                List<MultiDataSet> data = BenchData.batches(cfg, b, pool, seed, idDistribution());
                 PhaseResult train;
                 PhaseResult infer;
                 long params;
@@ -193,6 +198,15 @@ public final class ThroughputCommand implements Callable<Integer> {
         List<Path> files = report.write("throughput", json, md);
         System.out.println("wrote " + files.get(0) + " and " + files.get(1));
         return 0;
+    }
+
+    private BenchData.Ids idDistribution() {
+        return switch (ids.toLowerCase(Locale.ROOT)) {
+            case "uniform" -> BenchData.Ids.UNIFORM;
+            case "zipf" -> BenchData.Ids.ZIPF;
+            default -> throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this),
+                    "--ids must be uniform or zipf but was '" + ids + "'");
+        };
     }
 
     /** The op kinds of one profiled pass, longest first: JSON rows, and the top ten as a Markdown table and on stdout. */

@@ -145,12 +145,12 @@ class CommandsTest {
     @Test
     void inspectShowsFormatVersionAndParameterCounts() throws IOException {
         PleCli.Result r = expect(0, "inspect", "--model", model);
-        assertTrue(r.out().contains("format         ple4j-model version 1"), r.out());
+        assertTrue(r.out().contains("format         ple4j-model version " + io.github.ple4j.model.io.ModelBundle.FORMAT_VERSION), r.out());
         assertTrue(r.out().contains("parameters     "), r.out());
         assertTrue(r.out().contains("tower/click"), r.out());
         assertTrue(r.out().contains("\"extraction\""), "config JSON: " + r.out());
         JsonNode n = JobJson.mapper().readTree(expect(0, "inspect", "--model", model, "--json").out());
-        assertEquals(1, n.get("formatVersion").asInt());
+        assertEquals(io.github.ple4j.model.io.ModelBundle.FORMAT_VERSION, n.get("formatVersion").asInt());
         long sum = 0;
         for (JsonNode v : n.get("parameterBlocks")) {
             sum += v.asLong();

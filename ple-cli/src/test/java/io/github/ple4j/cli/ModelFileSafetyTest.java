@@ -117,8 +117,8 @@ class ModelFileSafetyTest {
     void newerFormatVersionIsRefused() throws IOException {
         Map<String, byte[]> e = Zips.read(model);
         String manifest = new String(e.get("manifest.json"), StandardCharsets.UTF_8);
-        e.put("manifest.json", manifest.replaceFirst("\"formatVersion\" : 1", "\"formatVersion\" : 7").getBytes(StandardCharsets.UTF_8));
-        String err = rejected(Zips.write(dir.resolve("v7.ple"), e), "bundle format version 7 is newer than this library reads (1)");
+        e.put("manifest.json", manifest.replaceFirst("\"formatVersion\" : 2", "\"formatVersion\" : 7").getBytes(StandardCharsets.UTF_8));
+        String err = rejected(Zips.write(dir.resolve("v7.ple"), e), "bundle format version 7 is newer than this library reads (2)");
         assertEquals(1, err.strip().lines().count());
     }
 

@@ -244,8 +244,8 @@ class BadInputTest {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> p.iterator(
                 CsvFileReader.open(dir.resolve("train.csv")),
                 Fixtures.config(other, TaskSpec.binary("click", 4), TaskSpec.regression("spend", 4)), 4));
-        assertEquals("inputs.categorical[0]: the model has CategoricalField[name=city, vocabularySize=5, embeddingDim=3] "
-                + "but this pipeline produces CategoricalField[name=city, vocabularySize=4, embeddingDim=3]", e.getMessage());
+        assertEquals("inputs.categorical[0]: the model has 'city' (vocabularySize 5, embeddingDim 3) but this pipeline "
+                + "produces 'city' (vocabularySize 4, embeddingDim 3)", e.getMessage());
         IllegalArgumentException dense = assertThrows(IllegalArgumentException.class,
                 () -> p.checkInputs(new InputSpec(499, other.categorical())));
         assertEquals("inputs.denseSize: the model has 499 but this pipeline produces 6", dense.getMessage());

@@ -2,8 +2,6 @@ package io.github.ple4j.dl4j;
 
 import io.github.ple4j.model.PleModel;
 import org.deeplearning4j.nn.graph.ComputationGraph;
-import org.nd4j.autodiff.samediff.SDVariable;
-import org.nd4j.autodiff.samediff.VariableType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 import java.util.Arrays;
@@ -77,10 +75,8 @@ public final class WeightMapping {
     /** The model's live parameter arrays by name. */
     private static Map<String, INDArray> modelArrays(PleModel model) {
         Map<String, INDArray> m = new LinkedHashMap<>();
-        for (SDVariable v : model.sameDiff().variables()) {
-            if (v.getVariableType() == VariableType.VARIABLE) {
-                m.put(v.name(), v.getArr());
-            }
+        for (String name : model.parameterNames()) {
+            m.put(name, model.sameDiff().getArrForVarName(name));
         }
         return m;
     }

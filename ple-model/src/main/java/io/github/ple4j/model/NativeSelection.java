@@ -1,10 +1,6 @@
 package io.github.ple4j.model;
 
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.Arrays;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
@@ -119,15 +115,6 @@ public final class NativeSelection {
 
     /** The CPU's feature flags from /proc/cpuinfo (empty when unreadable). */
     static Set<String> cpuFlags() {
-        try {
-            for (String line : Files.readAllLines(Path.of("/proc/cpuinfo"))) {
-                if (line.startsWith("flags")) {
-                    return new HashSet<>(Arrays.asList(line.substring(line.indexOf(':') + 1).trim().split("\\s+")));
-                }
-            }
-        } catch (IOException | RuntimeException e) {
-            // not Linux, or no access: stay generic
-        }
-        return Set.of();
+        return CpuInfo.current().flags();
     }
 }

@@ -261,6 +261,11 @@ public final class PleModel implements AutoCloseable {
         return java.util.Optional.ofNullable(attachments.get(name));
     }
 
+    /** The names of the trainable parameters (embedding tables included), as {@link #parameters()} keys them. */
+    public List<String> parameterNames() {
+        return graph.parameterNames();
+    }
+
     /** Copies of the parameters, by graph variable name. */
     public Map<String, INDArray> parameters() {
         open();

@@ -35,6 +35,14 @@ public record CategoricalField(String name, int vocabularySize, int embeddingDim
         return new CategoricalField(name, vocabularySize, embeddingDim, table, new BagSpec(maxLength, pooling));
     }
 
+    /** "'city' (vocabularySize 5, embeddingDim 3)", plus the shared table and the bag when there are. */
+    @Override
+    public String toString() {
+        return "'" + name + "' (vocabularySize " + vocabularySize + ", embeddingDim " + embeddingDim
+                + (table.equals(name) ? "" : ", table '" + table + "'")
+                + (bag == null ? "" : ", bag of up to " + bag.maxLength() + " ids pooled by " + bag.pooling()) + ")";
+    }
+
     /** Whether the field holds a bag of ids per row. */
     public boolean multiValued() {
         return bag != null;

@@ -135,6 +135,10 @@ public record PleConfig(InputSpec inputs, List<TaskSpec> tasks, ExtractionSpec e
         return new PleConfig(inputs, tasks, e, gate, dropout, l2, seed, dataType, training);
     }
 
+    public PleConfig withInputs(InputSpec in) {
+        return new PleConfig(in, tasks, extraction, gate, dropout, l2, seed, dataType, training);
+    }
+
     public PleConfig withTasks(List<TaskSpec> t) {
         return new PleConfig(inputs, t, extraction, gate, dropout, l2, seed, dataType, training);
     }
