@@ -41,4 +41,25 @@ final class ArrayViews {
         }
         return true;
     }
+
+    /** True when rank-2 arrays of one row count can be placed side by side as column blocks. */
+    static boolean columnwise(INDArray[] arrays, DataType type) {
+        for (INDArray a : arrays) {
+            if (a.dataType() != type || a.rank() != 2 || a.size(0) != arrays[0].size(0) || a.isEmpty()) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** The column blocks of {@code whole} [B, sum w_i] shaped like {@code parts} [B, w_i]: strided views. */
+    static INDArray[] columnBlocks(INDArray whole, INDArray[] parts) {
+        INDArray[] v = new INDArray[parts.length];
+        long off = 0;
+        for (int i = 0; i < parts.length; i++) {
+            v[i] = whole.get(NDArrayIndex.all(), NDArrayIndex.interval(off, off + parts[i].size(1)));
+            off += parts[i].size(1);
+        }
+        return v;
+    }
 }

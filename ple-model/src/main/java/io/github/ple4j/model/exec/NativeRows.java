@@ -22,6 +22,8 @@ final class NativeRows {
     private final long rowsPerWindow;
     private final FloatBuffer[] floats;
     private final DoubleBuffer[] doubles;
+    /** Keeps the array (and so its native memory, which ND4J frees when the array is collected) reachable. */
+    private final INDArray owner;
 
     private NativeRows(INDArray a, long windowBytes) {
         if (a.rank() != 2 || a.ordering() != 'c' || !ArrayViews.contiguous(a)) {
@@ -36,6 +38,7 @@ final class NativeRows {
         if (type != DataType.FLOAT && type != DataType.DOUBLE) {
             throw new IllegalArgumentException("row access supports FLOAT and DOUBLE arrays but got " + type);
         }
+        this.owner = a;
         this.rows = a.size(0);
         this.dim = (int) a.size(1);
         int width = type.width();
@@ -116,6 +119,37 @@ final class NativeRows {
                 b.put(at + j, src[off + j]);
             }
         }
+    }
+
+    /** Copies row {@code row} of this array into row {@code toRow} of {@code to} (same width and type). */
+    void copyRow(long row, NativeRows to, long toRow) {
+        int w = (int) (row / rowsPerWindow);
+        int at = (int) ((row - w * rowsPerWindow) * dim);
+        int tw = (int) (toRow / to.rowsPerWindow);
+        int tat = (int) ((toRow - tw * to.rowsPerWindow) * dim);
+        if (floats != null) {
+            to.floats[tw].put(tat, floats[w], at, dim);
+        } else {
+            to.doubles[tw].put(tat, doubles[w], at, dim);
+        }
+    }
+
+    /** Sets row {@code row} to zeros. */
+    void zeroRow(long row) {
+        int w = (int) (row / rowsPerWindow);
+        int at = (int) ((row - w * rowsPerWindow) * dim);
+        for (int j = 0; j < dim; j++) {
+            if (floats != null) {
+                floats[w].put(at + j, 0f);
+            } else {
+                doubles[w].put(at + j, 0d);
+            }
+        }
+    }
+
+    /** Whether this array has the type and width of {@code other}. */
+    boolean sameLayout(NativeRows other) {
+        return dim == other.dim && (floats != null) == (other.floats != null);
     }
 
     /** One element. */

@@ -41,18 +41,28 @@ public final class RowGradients {
      * @param grads the gradient of the lookup's output: the ids' shape followed by dim
      */
     public void add(INDArray ids, INDArray grads) {
-        long n = ids.length();
-        if (grads.length() != n * dim) {
-            throw new IllegalArgumentException("a lookup of " + n + " ids of width " + dim + " needs a gradient of "
-                    + n * dim + " values but got shape " + Arrays.toString(grads.shape()));
+        long[] id = NativeArrays.longs(ids);
+        add(id, 0, 1, id.length, grads);
+    }
+
+    /**
+     * Adds a lookup's gradient whose ids are {@code ids[offset + i * stride]}, i in [0, count) (a column of a
+     * row-major id matrix).
+     *
+     * @param grads the gradient of the lookup's output, count x dim values in row-major order
+     */
+    public void add(long[] ids, int offset, int stride, int count, INDArray grads) {
+        if (grads.length() != (long) count * dim) {
+            throw new IllegalArgumentException("a lookup of " + count + " ids of width " + dim + " needs a gradient of "
+                    + (long) count * dim + " values but got shape " + Arrays.toString(grads.shape()));
         }
-        long[] id = ids.reshape(n).toLongVector();
-        double[] g = grads.reshape(n * dim).toDoubleVector();
-        for (int i = 0; i < n; i++) {
-            if (id[i] < 0) {
+        double[] g = NativeArrays.doubles(grads);
+        for (int i = 0; i < count; i++) {
+            long id = ids[offset + i * stride];
+            if (id < 0) {
                 continue;
             }
-            int s = slot(id[i]);
+            int s = slot(id);
             int base = s * dim;
             int src = i * dim;
             for (int j = 0; j < dim; j++) {

@@ -8,6 +8,7 @@ import org.nd4j.linalg.api.ops.impl.reduce.Mmul;
 import org.nd4j.linalg.api.ops.impl.reduce.MmulBp;
 import org.nd4j.linalg.api.ops.impl.shape.Concat;
 import org.nd4j.linalg.api.ops.impl.shape.ExpandDims;
+import org.nd4j.linalg.api.ops.impl.shape.Gather;
 import org.nd4j.linalg.api.ops.impl.shape.Reshape;
 import org.nd4j.linalg.api.ops.impl.shape.Squeeze;
 import org.nd4j.linalg.api.ops.impl.shape.bp.ConcatBp;
@@ -66,6 +67,9 @@ final class StepFactory {
         }
         if (df instanceof AddBpOp && inIdx.length == 3) {
             return new AddGradStep(df, inIdx, outIdx, outTypes);
+        }
+        if (df instanceof Gather g && inIdx.length == 2 && outIdx.length == 1 && g.iArgs().length == 1 && g.iArgs()[0] == 0) {
+            return new GatherStep(df, inIdx, outIdx, outTypes);
         }
         if (df instanceof DynamicCustomOp) {
             return new CustomStep(df, inIdx, outIdx, outTypes);

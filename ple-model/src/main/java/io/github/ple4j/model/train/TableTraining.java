@@ -4,6 +4,7 @@ import io.github.ple4j.model.config.CategoricalField;
 import io.github.ple4j.model.config.EmbeddingTable;
 import io.github.ple4j.model.config.InputSpec;
 import io.github.ple4j.model.config.PleConfig;
+import io.github.ple4j.model.exec.NativeArrays;
 import io.github.ple4j.model.exec.RowGradients;
 import io.github.ple4j.model.exec.TableOptimizer;
 import io.github.ple4j.model.graph.FlatParameters;
@@ -13,9 +14,9 @@ import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.autodiff.samediff.SameDiff;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
-import org.nd4j.linalg.indexing.NDArrayIndex;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -90,15 +91,19 @@ final class TableTraining implements AutoCloseable {
 
     /** Sums the lookups' gradients of this step per table and row. */
     void collect(Map<String, INDArray> outputs, Map<String, INDArray> placeholders) {
+        Map<String, long[]> ids = new HashMap<>();
         for (int t = 0; t < tableNames.size(); t++) {
             RowGradients g = gradients.get(t);
             g.clear();
             for (Lookup l : lookups.get(t)) {
-                INDArray ids = placeholders.get(l.idsPlaceholder());
+                INDArray array = placeholders.get(l.idsPlaceholder());
+                long[] v = ids.computeIfAbsent(l.idsPlaceholder(), k -> NativeArrays.longs(array));
                 if (l.column() >= 0) {
-                    ids = ids.get(NDArrayIndex.all(), NDArrayIndex.point(l.column()));
+                    int columns = (int) array.size(1);
+                    g.add(v, l.column(), columns, (int) array.size(0), outputs.get(l.gradient()));
+                } else {
+                    g.add(v, 0, 1, v.length, outputs.get(l.gradient()));
                 }
-                g.add(ids, outputs.get(l.gradient()));
             }
         }
     }

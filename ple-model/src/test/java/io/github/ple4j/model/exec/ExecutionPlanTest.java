@@ -213,6 +213,43 @@ class ExecutionPlanTest {
         }
     }
 
+    /** The gather kernel and the column concatenation against libnd4j's ops (repeated ids, a rank-2 id array). */
+    @Test
+    void gatherAndColumnConcatEqualLibnd4j() {
+        for (DataType dt : new DataType[]{DataType.DOUBLE, DataType.FLOAT}) {
+            SameDiff sd = SameDiff.create();
+            SDVariable table = sd.constant("table", Nd4j.rand(dt, 7, 3));
+            SDVariable other = sd.constant("other", Nd4j.rand(dt, 5, 2));
+            SDVariable ids = sd.placeHolder("ids", DataType.INT64, -1);
+            SDVariable bag = sd.placeHolder("bag", DataType.INT64, -1, 2);
+            SDVariable dense = sd.placeHolder("dense", dt, -1, 4);
+            SDVariable single = sd.gather(table, ids, 0);                                  // [B, 3]
+            SDVariable pooled = sd.gather(other, bag, 0).sum(1);                          // [B, 2, 2] -> [B, 2]
+            SDVariable x = sd.concat("x", 1, dense, single, pooled, single);               // [B, 12]
+            Map<String, INDArray> ph = Map.of("ids", Nd4j.createFromArray(6L, 0L, 6L, 3L),
+                    "bag", Nd4j.createFromArray(new long[][]{{1, 1}, {4, 0}, {2, 3}, {0, 0}}),
+                    "dense", Nd4j.rand(dt, 4, 4));
+            INDArray expected = GraphTestSupport.outputs(sd, ph, "x").get("x");
+            try (ExecutionPlan plan = new ExecutionPlan(sd, List.of("x"))) {
+                assertEquals(expected, plan.run(ph).get("x"));
+                plan.startProfiling();
+                assertEquals(expected, plan.run(ph).get("x"), "buffers reused");
+                assertEquals(2, plan.profile().get("gather (rewritten)")[1], "the plan's own gather ran: " + plan.profile().keySet());
+                assertEquals(1, plan.profile().get("concat (rewritten)")[1], "the column concat ran");
+                INDArray bad = Nd4j.createFromArray(6L, 7L, 1L, 1L);
+                IllegalStateException e = assertThrows(IllegalStateException.class,
+                        () -> plan.run(Map.of("ids", bad, "bag", ph.get("bag"), "dense", ph.get("dense"))));
+                assertTrue(e.getMessage().contains("id 7 at position 1 is outside the table's 7 rows"), e.getMessage());
+            }
+        }
+    }
+
+    @Test
+    void concatGradientAlongColumnsCopiesEachBlock() {
+        checkOp(new long[]{5, 3}, new long[]{5, 2}, (sd, v) -> sd.concat(1, v[0], v[1], v[0]));
+        checkOp(new long[]{1, 3}, new long[]{1, 4}, (sd, v) -> sd.concat(1, v[1], v[0]));
+    }
+
     @Test
     void addGradientForEqualShapesRowBiasesAndOtherBroadcasts() {
         checkOp(new long[]{5, 3}, new long[]{5, 3}, (sd, v) -> v[0].add(v[1]));
