@@ -16,6 +16,8 @@ final class GatherStep extends BufferedStep {
     private INDArray lastOut;
     private NativeRows outRows;
     private boolean supported;
+    /** Keeps the read-ahead touches from being optimised away. */
+    private double sink;
 
     GatherStep(DifferentialFunction op, int[] in, int[] out, DataType[] outTypes) {
         super(op, in, out, outTypes);
@@ -57,13 +59,23 @@ final class GatherStep extends BufferedStep {
             }
             long[] id = NativeArrays.longs(ids);
             long rows = table.size(0);
+            double touched = 0;
             for (int i = 0; i < id.length; i++) {
                 if (id[i] < 0 || id[i] >= rows) {
                     throw new IllegalArgumentException("id " + id[i] + " at position " + i + " is outside the table's "
                             + rows + " rows");
                 }
+                if (i % LazyAdam.AHEAD == 0) {
+                    // Start the memory reads of the next rows: random rows of a large table miss every cache.
+                    for (int k = i + LazyAdam.AHEAD; k < Math.min(i + 2 * LazyAdam.AHEAD, id.length); k++) {
+                        if (id[k] >= 0 && id[k] < rows) {
+                            touched += tableRows.touch(id[k]);
+                        }
+                    }
+                }
                 tableRows.copyRow(id[i], outRows, i);
             }
+            sink += touched;
         } catch (RuntimeException e) {
             throw failure(e, values);
         }

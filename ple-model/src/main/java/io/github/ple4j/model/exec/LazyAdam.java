@@ -47,7 +47,15 @@ final class LazyAdam implements TableOptimizer {
         double b2t = Math.pow(BETA2, step + 1);
         double alpha = lr * Math.sqrt(1 - b2t) / (1 - b1t);
         double[] grads = g.values();
+        double touched = 0;
         for (int i = 0; i < g.count(); i++) {
+            if (i % AHEAD == 0) {
+                // Start the memory reads of the next rows (random rows of a large table miss every cache).
+                for (int k = i; k < Math.min(i + AHEAD, g.count()); k++) {
+                    long r = g.row(k);
+                    touched += t.touch(r) + mRows.touch(r) + vRows.touch(r);
+                }
+            }
             long row = g.row(i);
             t.read(row, p, 0);
             mRows.read(row, mr, 0);
@@ -63,7 +71,13 @@ final class LazyAdam implements TableOptimizer {
             mRows.write(row, mr, 0);
             vRows.write(row, vr, 0);
         }
+        sink += touched;
     }
+
+    /** Rows whose memory reads are started together (the other sparse kernels use it too). */
+    static final int AHEAD = 8;
+    /** Keeps the touches from being optimised away. */
+    private double sink;
 
     @Override
     public Map<String, INDArray> state() {

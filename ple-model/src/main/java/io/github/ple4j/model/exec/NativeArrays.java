@@ -56,4 +56,34 @@ public final class NativeArrays {
         }
         return n == 0 ? new double[0] : a.reshape('c', new long[]{n}).toDoubleVector();
     }
+
+    /**
+     * Writes {@code values[0 .. len)} at element {@code offset} of a FLOAT or DOUBLE array (rounded to float for FLOAT)
+     * through a direct buffer.
+     *
+     * @return false, writing nothing, when the array does not allow it (not contiguous, another type)
+     */
+    public static boolean write(INDArray a, long offset, double[] values, int len) {
+        if (!(a.ordering() == 'c' && !a.isEmpty() && ArrayViews.contiguous(a) && a.data().length() == a.length())
+                || offset < 0 || offset + len > a.length()) {
+            return false;
+        }
+        if (a.dataType() == DataType.FLOAT) {
+            float[] f = new float[len];
+            for (int i = 0; i < len; i++) {
+                f[i] = (float) values[i];
+            }
+            FloatPointer p = new FloatPointer(a.data().addressPointer());
+            p.position(offset).limit(offset + len);
+            p.asBuffer().put(f);
+            return true;
+        }
+        if (a.dataType() == DataType.DOUBLE) {
+            DoublePointer p = new DoublePointer(a.data().addressPointer());
+            p.position(offset).limit(offset + len);
+            p.asBuffer().put(values, 0, len);
+            return true;
+        }
+        return false;
+    }
 }

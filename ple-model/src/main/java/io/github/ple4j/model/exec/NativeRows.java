@@ -92,15 +92,13 @@ final class NativeRows {
         int w = (int) (row / rowsPerWindow);
         int at = (int) ((row - w * rowsPerWindow) * dim);
         if (floats != null) {
-            FloatBuffer b = floats[w];
+            float[] f = scratch();
+            floats[w].get(at, f, 0, dim);
             for (int j = 0; j < dim; j++) {
-                dst[off + j] = b.get(at + j);
+                dst[off + j] = f[j];
             }
         } else {
-            DoubleBuffer b = doubles[w];
-            for (int j = 0; j < dim; j++) {
-                dst[off + j] = b.get(at + j);
-            }
+            doubles[w].get(at, dst, off, dim);
         }
     }
 
@@ -109,16 +107,33 @@ final class NativeRows {
         int w = (int) (row / rowsPerWindow);
         int at = (int) ((row - w * rowsPerWindow) * dim);
         if (floats != null) {
-            FloatBuffer b = floats[w];
+            float[] f = scratch();
             for (int j = 0; j < dim; j++) {
-                b.put(at + j, (float) src[off + j]);
+                f[j] = (float) src[off + j];
             }
+            floats[w].put(at, f, 0, dim);
         } else {
-            DoubleBuffer b = doubles[w];
-            for (int j = 0; j < dim; j++) {
-                b.put(at + j, src[off + j]);
-            }
+            doubles[w].put(at, src, off, dim);
         }
+    }
+
+    /**
+     * Reads the first element of a row, so that its cache line is on its way from memory: the sparse optimisers
+     * touch the rows of a few ids ahead before updating, letting the CPU overlap the cache misses of random rows.
+     */
+    double touch(long row) {
+        int w = (int) (row / rowsPerWindow);
+        int at = (int) ((row - w * rowsPerWindow) * dim);
+        return floats != null ? floats[w].get(at) : doubles[w].get(at);
+    }
+
+    private float[] scratch;
+
+    private float[] scratch() {
+        if (scratch == null) {
+            scratch = new float[dim];
+        }
+        return scratch;
     }
 
     /** Copies row {@code row} of this array into row {@code toRow} of {@code to} (same width and type). */

@@ -21,7 +21,13 @@ final class RowSgd implements TableOptimizer {
             p = new double[d];
         }
         double[] grads = g.values();
+        double touched = 0;
         for (int i = 0; i < g.count(); i++) {
+            if (i % LazyAdam.AHEAD == 0) {
+                for (int k = i; k < Math.min(i + LazyAdam.AHEAD, g.count()); k++) {
+                    touched += t.touch(g.row(k));
+                }
+            }
             long row = g.row(i);
             t.read(row, p, 0);
             for (int j = 0; j < d; j++) {
@@ -29,7 +35,10 @@ final class RowSgd implements TableOptimizer {
             }
             t.write(row, p, 0);
         }
+        sink += touched;
     }
+
+    private double sink;
 
     @Override
     public Map<String, INDArray> state() {

@@ -31,7 +31,13 @@ final class RowwiseAdagrad implements TableOptimizer {
             p = new double[d];
         }
         double[] grads = g.values();
+        double touched = 0;
         for (int i = 0; i < g.count(); i++) {
+            if (i % LazyAdam.AHEAD == 0) {
+                for (int k = i; k < Math.min(i + LazyAdam.AHEAD, g.count()); k++) {
+                    touched += t.touch(g.row(k)) + acc.touch(g.row(k));
+                }
+            }
             long row = g.row(i);
             int base = i * d;
             double sq = 0;
@@ -48,7 +54,10 @@ final class RowwiseAdagrad implements TableOptimizer {
             }
             t.write(row, p, 0);
         }
+        sink += touched;
     }
+
+    private double sink;
 
     @Override
     public Map<String, INDArray> state() {

@@ -1,5 +1,6 @@
 package io.github.ple4j.model.graph;
 
+import io.github.ple4j.model.exec.NativeArrays;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.NDArrayIndex;
@@ -51,9 +52,11 @@ public final class Initializer {
             for (int i = 0; i < len; i++) {
                 v[i] = (2 * r.nextDouble() - 1) * limit;
             }
-            INDArray src = Nd4j.createFromArray(len == chunk ? v : java.util.Arrays.copyOf(v, len));
-            flat.get(NDArrayIndex.interval(off, off + len)).assign(src);
-            src.close();
+            if (!NativeArrays.write(target, off, v, len)) {
+                INDArray src = Nd4j.createFromArray(len == chunk ? v : java.util.Arrays.copyOf(v, len));
+                flat.get(NDArrayIndex.interval(off, off + len)).assign(src);
+                src.close();
+            }
         }
     }
 
