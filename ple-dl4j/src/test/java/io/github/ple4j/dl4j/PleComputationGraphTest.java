@@ -4,6 +4,8 @@ import io.github.ple4j.model.PleModel;
 import io.github.ple4j.model.config.Activation;
 import io.github.ple4j.model.config.CategoricalField;
 import io.github.ple4j.model.config.ExtractionSpec;
+import io.github.ple4j.model.config.EmbeddingOptimizerSpec;
+import io.github.ple4j.model.config.Pooling;
 import io.github.ple4j.model.config.GateSpec;
 import io.github.ple4j.model.config.InputSpec;
 import io.github.ple4j.model.config.LossWeighting;
@@ -251,5 +253,24 @@ class PleComputationGraphTest {
         assertTrue(assertThrows(IllegalArgumentException.class,
                 () -> PleComputationGraph.create(base.withDataType(ModelDataType.HALF)))
                 .getMessage().contains("dataType is HALF"));
+    }
+
+    @Test
+    void largeVocabulariesBagsAndSparseOptimisersPointToPleModel() {
+        PleConfig large = PleConfig.builder().inputs(new InputSpec(2, List.of(new CategoricalField("user", 100_001, 4))))
+                .task(TaskSpec.binary("a", 2)).extraction(ExtractionSpec.mmoe(2, 4)).build();
+        assertEquals("this PleConfig cannot be built as a DL4J ComputationGraph: categorical field 'user' has 100001 ids, "
+                + "above the 100000 the DL4J graph allows (it looks ids up as one-hot products with dense gradients; "
+                + "PleModel looks them up sparsely)",
+                assertThrows(IllegalArgumentException.class, () -> PleComputationGraph.create(large)).getMessage());
+        PleConfig bag = large.withInputs(new InputSpec(2, List.of(new CategoricalField("tags", 10, 4).asBag(3, Pooling.SUM))));
+        assertEquals("this PleConfig cannot be built as a DL4J ComputationGraph: categorical field 'tags' is a bag of ids "
+                + "(the DL4J graph takes one id per field; train bag fields with PleModel)",
+                assertThrows(IllegalArgumentException.class, () -> PleComputationGraph.create(bag)).getMessage());
+        PleConfig sparse = large.withInputs(new InputSpec(2, List.of(new CategoricalField("user", 10, 4))))
+                .withTraining(TrainingSpec.defaults().withEmbeddingOptimizer(EmbeddingOptimizerSpec.lazyAdam()));
+        assertEquals("this PleConfig cannot be built as a DL4J ComputationGraph: training.embeddingOptimizer is LAZY_ADAM "
+                + "(DL4J's updaters are dense; use DENSE or train with PleModel)",
+                assertThrows(IllegalArgumentException.class, () -> PleComputationGraph.create(sparse)).getMessage());
     }
 }

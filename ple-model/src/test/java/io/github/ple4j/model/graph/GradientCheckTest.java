@@ -8,6 +8,7 @@ import io.github.ple4j.model.config.InputSpec;
 import io.github.ple4j.model.config.LossWeighting;
 import io.github.ple4j.model.config.ModelDataType;
 import io.github.ple4j.model.config.PleConfig;
+import io.github.ple4j.model.config.Pooling;
 import io.github.ple4j.model.config.TaskSpec;
 import io.github.ple4j.model.config.TrainingSpec;
 import org.junit.jupiter.api.Test;
@@ -82,6 +83,11 @@ public class GradientCheckTest {
                         false, false, null),
                 new Case("categorical", base(ExtractionSpec.ple(2, 1, 1, 3), twoBinary())
                         .inputs(new InputSpec(3, List.of(new CategoricalField("c1", 5, 2), new CategoricalField("c2", 4, 3))))
+                        .build(), false, false, null),
+                new Case("bags-sum-mean-shared-table", base(ExtractionSpec.cgc(1, 1, 3), twoBinary())
+                        .inputs(new InputSpec(2, List.of(new CategoricalField("item", 5, 2),
+                                new CategoricalField("history", 5, 2).withTable("item").asBag(3, Pooling.MEAN),
+                                new CategoricalField("tags", 4, 3).asBag(2, Pooling.SUM))))
                         .build(), false, false, null),
                 new Case("label-masks", base(ExtractionSpec.ple(2, 1, 1, 3), twoBinary()).build(), true, false, null),
                 new Case("dropout", base(ExtractionSpec.ple(2, 1, 1, 3, 2), twoBinary()).dropout(0.5).build(),
