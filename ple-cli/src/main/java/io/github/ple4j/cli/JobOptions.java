@@ -5,6 +5,7 @@ import io.github.ple4j.cli.job.JobConfig;
 import io.github.ple4j.cli.job.JobConfigException;
 import io.github.ple4j.cli.job.JobJson;
 import io.github.ple4j.cli.job.LabelSpec;
+import io.github.ple4j.model.config.EmbeddingOptimizerSpec;
 import io.github.ple4j.model.config.OptimizerSpec;
 import io.github.ple4j.model.config.TaskType;
 import picocli.CommandLine.Option;
@@ -56,6 +57,10 @@ final class JobOptions {
     Double learningRate;
     @Option(names = "--seed", paramLabel = "N", description = "Override model.seed.")
     Long seed;
+    @Option(names = "--embedding-optimizer", paramLabel = "TYPE",
+            description = "Override training.embeddingOptimizer.type: DENSE (exact; every row every step), LAZY_ADAM, "
+                    + "ROWWISE_ADAGRAD or SGD (only the rows a batch looks up: for large vocabularies).")
+    EmbeddingOptimizerSpec.Type embeddingOptimizer;
 
     private boolean csvFlagsGiven() {
         return delimiter != null || noHeader || columns != null || dense != null || ids != null || embeddingDim != null
@@ -63,7 +68,7 @@ final class JobOptions {
     }
 
     private boolean overridesGiven() {
-        return epochs != null || batchSize != null || learningRate != null || seed != null;
+        return epochs != null || batchSize != null || learningRate != null || seed != null || embeddingOptimizer != null;
     }
 
     /** The job the options describe, or null when they describe none (allowed with --resume). */
@@ -156,6 +161,10 @@ final class JobOptions {
                 OptimizerSpec o = job.model().training().optimizer();
                 job = job.withModel(job.model().withTraining(job.model().training()
                         .withOptimizer(new OptimizerSpec(o.type(), learningRate))));
+            }
+            if (embeddingOptimizer != null) {
+                job = job.withModel(job.model().withTraining(job.model().training()
+                        .withEmbeddingOptimizer(new EmbeddingOptimizerSpec(embeddingOptimizer, null))));
             }
             if (seed != null) {
                 job = job.withModel(job.model().withSeed(seed));

@@ -81,6 +81,22 @@ class CommandsTest {
     }
 
     @Test
+    void idColumnsCanTrainWithASparseEmbeddingOptimizer() throws IOException {
+        Path out = dir.resolve("sparse.ple");
+        expect(0, "train", "--train", train, "--out", out, "--dense", "age,hours", "--ids", "occupation,region",
+                "--binary-task", "click=click:1:0", "--embedding-optimizer", "lazy_adam", "--epochs", 1, "--batch-size", 64,
+                "--quiet");
+        try (PleModel m = PleModel.load(out)) {
+            assertEquals(io.github.ple4j.model.config.EmbeddingOptimizerSpec.lazyAdam(),
+                    m.config().training().embeddingOptimizer());
+            assertEquals(2, m.config().inputs().tables().size());
+        }
+        PleCli.Result bad = expect(ExitCodes.USAGE, "train", "--train", train, "--out", out, "--dense", "age",
+                "--binary-task", "click=click", "--embedding-optimizer", "adam", "--quiet");
+        assertTrue(bad.err().contains("--embedding-optimizer"), bad.err());
+    }
+
+    @Test
     void evaluatePrintsATableAndJson() throws IOException {
         Path json = dir.resolve("metrics.json");
         PleCli.Result r = expect(0, "evaluate", "--model", model, "--data", test, "--json", json);
