@@ -15,6 +15,15 @@ final class ArrayViews {
         return x.ordering() == 'c' && Shape.hasDefaultStridesForShape(x) && !x.isEmpty();
     }
 
+    /**
+     * True for a non-empty C-order array whose elements lie one after another in memory (default strides, or an
+     * element-wise stride of 1: ND4J gives some views with a leading dimension of 1 other strides), so that its
+     * buffer can be read and written linearly.
+     */
+    static boolean linear(INDArray x) {
+        return x.ordering() == 'c' && !x.isEmpty() && (Shape.hasDefaultStridesForShape(x) || x.elementWiseStride() == 1);
+    }
+
     /** The consecutive blocks of {@code whole} (read as a vector) shaped like {@code parts}: views, no copies. */
     static INDArray[] blocks(INDArray whole, INDArray[] parts) {
         INDArray flat = whole.reshape(whole.length());

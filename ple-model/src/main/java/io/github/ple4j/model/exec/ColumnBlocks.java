@@ -26,7 +26,7 @@ final class ColumnBlocks {
     }
 
     private static boolean direct(INDArray a) {
-        return !a.isEmpty() && ArrayViews.contiguous(a) && a.data().length() == a.length() && a.length() <= Integer.MAX_VALUE;
+        return ArrayViews.linear(a) && a.data().length() == a.length() && a.length() <= Integer.MAX_VALUE;
     }
 
     /** whole[:, offset .. offset + w) = block. */

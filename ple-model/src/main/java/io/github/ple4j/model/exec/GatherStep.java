@@ -32,12 +32,17 @@ final class GatherStep extends BufferedStep {
             freeBuffers();
             supported = table.rank() == 2 && ids.dataType().isIntType() && table.dataType() == outTypes[0]
                     && (table.dataType() == DataType.FLOAT || table.dataType() == DataType.DOUBLE)
-                    && ArrayViews.contiguous(table) && table.data().length() == table.length() && !ids.isEmpty();
+                    && ArrayViews.linear(table) && table.data().length() == table.length() && !ids.isEmpty();
             if (supported) {
                 long[] shape = new long[ids.rank() + 1];
                 System.arraycopy(ids.shape(), 0, shape, 0, ids.rank());
                 shape[ids.rank()] = table.size(1);
                 buffers = new INDArray[]{newBuffer(0, outTypes[0], shape)};
+                supported = ArrayViews.linear(buffers[0]) && buffers[0].data().length() == buffers[0].length();
+                if (!supported) {
+                    freeBuffers();
+                    buffers = new INDArray[0];
+                }
             } else {
                 buffers = new INDArray[0];
             }

@@ -16,7 +16,7 @@ public final class NativeArrays {
     }
 
     private static boolean direct(INDArray a) {
-        return !a.isEmpty() && a.ordering() == 'c' && ArrayViews.contiguous(a) && a.data().length() == a.length()
+        return ArrayViews.linear(a) && a.data().length() == a.length()
                 && a.length() <= Integer.MAX_VALUE;
     }
 
@@ -64,7 +64,7 @@ public final class NativeArrays {
      * @return false, writing nothing, when the array does not allow it (not contiguous, another type)
      */
     public static boolean write(INDArray a, long offset, double[] values, int len) {
-        if (!(a.ordering() == 'c' && !a.isEmpty() && ArrayViews.contiguous(a) && a.data().length() == a.length())
+        if (!(ArrayViews.linear(a) && a.data().length() == a.length())
                 || offset < 0 || offset + len > a.length()) {
             return false;
         }

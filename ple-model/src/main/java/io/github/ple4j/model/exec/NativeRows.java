@@ -26,7 +26,7 @@ final class NativeRows {
     private final INDArray owner;
 
     private NativeRows(INDArray a, long windowBytes) {
-        if (a.rank() != 2 || a.ordering() != 'c' || !ArrayViews.contiguous(a)) {
+        if (a.rank() != 2 || !ArrayViews.linear(a)) {
             throw new IllegalArgumentException("row access needs a contiguous C-order [rows, dim] array but got shape "
                     + java.util.Arrays.toString(a.shape()) + " order " + a.ordering());
         }

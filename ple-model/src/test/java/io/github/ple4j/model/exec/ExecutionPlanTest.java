@@ -236,6 +236,9 @@ class ExecutionPlanTest {
                 assertEquals(expected, plan.run(ph).get("x"), "buffers reused");
                 assertEquals(2, plan.profile().get("gather (rewritten)")[1], "the plan's own gather ran: " + plan.profile().keySet());
                 assertEquals(1, plan.profile().get("concat (rewritten)")[1], "the column concat ran");
+                Map<String, INDArray> one = Map.of("ids", Nd4j.createFromArray(new long[]{5}),
+                        "bag", Nd4j.createFromArray(new long[][]{{2, 4}}), "dense", Nd4j.rand(dt, 1, 4));
+                assertEquals(GraphTestSupport.outputs(sd, one, "x").get("x"), plan.run(one).get("x"), "a batch of one row");
                 INDArray bad = Nd4j.createFromArray(6L, 7L, 1L, 1L);
                 IllegalStateException e = assertThrows(IllegalStateException.class,
                         () -> plan.run(Map.of("ids", bad, "bag", ph.get("bag"), "dense", ph.get("dense"))));
