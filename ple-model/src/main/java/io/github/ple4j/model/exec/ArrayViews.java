@@ -51,14 +51,37 @@ final class ArrayViews {
         return true;
     }
 
-    /** True when rank-2 arrays of one row count can be placed side by side as column blocks. */
-    static boolean columnwise(INDArray[] arrays, DataType type) {
-        for (INDArray a : arrays) {
-            if (a.dataType() != type || a.rank() != 2 || a.size(0) != arrays[0].size(0) || a.isEmpty()) {
-                return false;
-            }
+    /**
+     * Arrays to be concatenated along {@code axis} (>= 1) as [outer, inner] matrices, outer the product of the
+     * dimensions before the axis (the same for all) and inner that of the axis and those after it (which must
+     * agree but for the axis): their concatenation is then that of column blocks. Null when they do not allow it.
+     */
+    static INDArray[] asColumns(INDArray[] arrays, int axis, DataType type) {
+        int rank = arrays[0].rank();
+        if (axis < 1 || axis >= rank) {
+            return null;
         }
-        return true;
+        INDArray[] out = new INDArray[arrays.length];
+        for (int i = 0; i < arrays.length; i++) {
+            INDArray a = arrays[i];
+            if (a.dataType() != type || a.rank() != rank || a.isEmpty() || !linear(a)) {
+                return null;
+            }
+            long outer = 1;
+            long inner = 1;
+            for (int d = 0; d < rank; d++) {
+                if (d != axis && a.size(d) != arrays[0].size(d)) {
+                    return null;
+                }
+                if (d < axis) {
+                    outer *= a.size(d);
+                } else {
+                    inner *= a.size(d);
+                }
+            }
+            out[i] = a.reshape('c', new long[]{outer, inner});
+        }
+        return out;
     }
 
     /** The column blocks of {@code whole} [B, sum w_i] shaped like {@code parts} [B, w_i]: strided views. */

@@ -17,8 +17,9 @@ final class ConcatGradStep extends Step {
     private final int axisArg;
     private INDArray lastEps;
     private INDArray[] views;
-    /** Column case: the gradients' own buffers, reused while the shapes repeat. */
+    /** Column case: the gradients' own buffers, reused while the shapes repeat, and their [outer, inner] views. */
     private INDArray[] columns;
+    private INDArray[] columnViews;
 
     ConcatGradStep(DifferentialFunction op, int[] in, int[] out, DataType[] outTypes, int axis) {
         super(op, in, out);
@@ -38,8 +39,9 @@ final class ConcatGradStep extends Step {
     @Override
     void run(INDArray[] values) {
         INDArray eps = values[in[in.length - 1]];
-        int rankNow = eps.rank();
-        if (rankNow == 2 && (axisArg == 1 || axisArg == -1) && columnsRun(values, eps)) {
+        int axisNow = axisArg < 0 ? axisArg + eps.rank() : axisArg;
+        if (axisNow >= 1 && !ArrayViews.blockwise(new INDArray[]{eps}, axisNow, eps.dataType())
+                && columnsRun(values, eps, axisNow)) {
             return;
         }
         if (eps != lastEps || views == null || !sameShapes(values)) {
@@ -71,32 +73,35 @@ final class ConcatGradStep extends Step {
         }
     }
 
-    /** The column case; false (nothing done) when the arrays do not allow it. */
-    private boolean columnsRun(INDArray[] values, INDArray eps) {
+    /**
+     * Along an inner axis: the gradient viewed as [outer, inner] (outer: the dimensions before the axis), each
+     * input's gradient copied out of its column block; false (nothing done) when the arrays do not allow it.
+     */
+    private boolean columnsRun(INDArray[] values, INDArray eps, int axis) {
         if (columns == null || columns.length != out.length || !sameColumnShapes(values)) {
             freeColumns();
+            INDArray[] xs = new INDArray[out.length];
+            for (int i = 0; i < out.length; i++) {
+                xs[i] = values[in[i]];
+            }
+            if (ArrayViews.asColumns(xs, axis, eps.dataType()) == null || !ArrayViews.linear(eps)) {
+                return false;
+            }
             INDArray[] c = new INDArray[out.length];
             for (int i = 0; i < out.length; i++) {
-                INDArray x = values[in[i]];
-                if (x.rank() != 2 || x.size(0) != eps.size(0)) {
-                    return false;
-                }
-                c[i] = Nd4j.createUninitialized(eps.dataType(), x.shape());
-                if (!ColumnBlocks.supported(c[i], eps)) {
-                    for (INDArray a : c) {
-                        if (a != null) {
-                            a.close();
-                        }
-                    }
-                    return false;
-                }
+                c[i] = Nd4j.createUninitialized(eps.dataType(), xs[i].shape());
             }
             columns = c;
+            columnViews = ArrayViews.asColumns(c, axis, eps.dataType());
         }
+        INDArray whole = eps.reshape('c', new long[]{columnViews[0].size(0), eps.length() / columnViews[0].size(0)});
         long off = 0;
         for (int i = 0; i < out.length; i++) {
-            ColumnBlocks.from(eps, off, columns[i]);
-            off += columns[i].size(1);
+            if (!ColumnBlocks.supported(columnViews[i], whole)) {
+                return false;
+            }
+            ColumnBlocks.from(whole, off, columnViews[i]);
+            off += columnViews[i].size(1);
             values[out[i]] = columns[i];
         }
         return true;
@@ -117,6 +122,7 @@ final class ConcatGradStep extends Step {
                 a.close();
             }
             columns = null;
+            columnViews = null;
         }
     }
 

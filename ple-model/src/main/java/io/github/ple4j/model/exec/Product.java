@@ -9,7 +9,8 @@ import java.util.Arrays;
 /**
  * A matrix product into a given buffer: op(a) op(b) with optional transposes, by libnd4j's matmul. A
  * rank-3 product of contiguous arrays runs as one 2-D product per batch element on views: libnd4j's
- * batched path reached about 110 GFLOP/s where its 2-D products reached 180-240 (oneDNN, AVX-512).
+ * batched path reached about 110 GFLOP/s where its 2-D products reached 180-240 (oneDNN, AVX-512). A rank-3
+ * product of many tiny matrices (a gate's mixture per sample) runs in Java ({@link SmallBatchedProduct}).
  */
 final class Product {
     private final Mmul mmul = new Mmul();
@@ -21,12 +22,21 @@ final class Product {
     private INDArray lastR;
     private INDArray[][] views;
 
+    private final boolean transposeA;
+    private final boolean transposeB;
+
     Product(boolean transposeA, boolean transposeB) {
+        this.transposeA = transposeA;
+        this.transposeB = transposeB;
         iArgs = new long[]{transposeA ? 1 : 0, transposeB ? 1 : 0, 0};
         ctx = new CachedOpContext(iArgs, new double[]{1.0, 0.0}, null, null);
     }
 
     void run(INDArray a, INDArray b, INDArray result) {
+        if (SmallBatchedProduct.applies(a, b, result, transposeA, transposeB)) {
+            SmallBatchedProduct.run(a, b, result, transposeA, transposeB);
+            return;
+        }
         if (result.rank() == 3 && a.rank() == 3 && b.rank() == 3 && a.size(0) == result.size(0)
                 && b.size(0) == result.size(0) && ArrayViews.contiguous(a) && ArrayViews.contiguous(b) && ArrayViews.contiguous(result)) {
             if (a != lastA || b != lastB || result != lastR) {

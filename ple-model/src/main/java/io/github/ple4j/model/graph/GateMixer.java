@@ -10,26 +10,20 @@ import java.util.List;
 /**
  * The mixture a gate produces from its experts, g(x) = sum_i w_i(x) S_i(x) (paper Eq. 2: the weighted sum of the
  * stacked expert outputs S with the gate's softmax weights w [B, n]), written in the form that is fastest for the
- * experts' size and layout. All forms compute the same function.
+ * experts' layout. All forms compute the same function.
  *
  * <ul>
- *   <li><b>Constant 0/1 matrices</b> (single-layer experts of size n*h*h at most {@link #SMALL_MIX}): the experts
- *       as one [B, m*h] matrix times (w R), then times Q: R [n, m*h] puts each gate weight on the h columns of
- *       its expert and Q [m*h, h] adds the experts up. At level 0 all groups are slices of one bank, so the
- *       matrices select from the whole bank (m = the bank's size) and no slice or concatenation is computed. Two
- *       small products beat a broadcast multiply and a strided sum at these sizes (+12% predictions/s on the
- *       census config, and +8-10% more for the bank form).</li>
- *   <li><b>Broadcast</b> otherwise: [B, n, h] * [B, n, 1] (or [n, B, h] * [n, B, 1]) summed over the experts. (A
- *       batched [B, 1, n] x [B, n, h] product was measured 2-3x slower: B tiny matrix products.)</li>
+ *   <li><b>Batched product</b> (single-layer experts, [B, n, h]): per sample the row w [1, n] times S [n, h], one
+ *       batched product [B, 1, n] x [B, n, h] that the execution plan runs as one loop nest (B*n*h multiply-adds).
+ *       At level 0 all groups are slices of one bank, so the weights are spread onto all of the bank's experts by
+ *       a constant 0/1 matrix R [n, E] (0 for the bank's experts the gate does not mix) and the product reads the
+ *       whole bank: no slice or concatenation is computed.</li>
+ *   <li><b>Broadcast</b> (deeper experts, [n, B, h]): [n, B, h] * [n, B, 1] summed over the experts.</li>
  * </ul>
+ * (Before the batched product, small experts mixed as two products with constant matrices, [B, n*h] * (w R) x Q:
+ * B*n*h*(n + h) multiply-adds, more than the expert layer itself when the input is narrow.)
  */
 final class GateMixer {
-    /**
-     * Largest n * h * h for which a gate mixes with constant matrices; their products cost B * n * h * (n + h)
-     * multiply-adds against B * n * h for the broadcast form, so only small experts gain.
-     */
-    static final long SMALL_MIX = 1L << 14;
-
     private GateMixer() {
     }
 
@@ -46,51 +40,33 @@ final class GateMixer {
         int axis = parts.get(0).bank().axis();
         ExpertBank bank = parts.get(0).bank();
         boolean oneBank = parts.stream().allMatch(p -> p.bank() == bank);
-        if (axis == 1 && oneBank && bank.slices().size() > 1 && (long) bank.experts() * h * h <= SMALL_MIX) {
-            int[] positions = new int[n];
+        if (axis == 1 && oneBank && bank.slices().size() > 1) {
+            int e = bank.experts();
+            double[] r = new double[n * e];
             int i = 0;
             for (ExpertBank.Slice p : parts) {
                 for (int k = 0; k < p.count(); k++) {
-                    positions[i++] = p.from() + k;
+                    r[i * e + p.from() + k] = 1;
+                    i++;
                 }
             }
-            return constantMix(sd, dt, path, bank.output(), positions, bank.experts(), h, weights);
+            SDVariable select = sd.constant(path + "/select", Nd4j.create(r, new long[]{n, e}, 'c').castTo(dt));
+            return perSample(sd, weights.mmul(select), bank.output(), e, h);                 // [B, E] x [B, E, h]
+        }
+        if (axis == 1) {
+            SDVariable stacked = parts.size() == 1 ? parts.get(0).output()
+                    : sd.concat(1, parts.stream().map(ExpertBank.Slice::output).toArray(SDVariable[]::new)); // [B, n, h]
+            return perSample(sd, weights, stacked, n, h);
         }
         SDVariable stacked = parts.size() == 1 ? parts.get(0).output()
-                : sd.concat(axis, parts.stream().map(ExpertBank.Slice::output).toArray(SDVariable[]::new));
-        if (axis == 1 && (long) n * h * h <= SMALL_MIX) {
-            int[] positions = new int[n];
-            for (int i = 0; i < n; i++) {
-                positions[i] = i;
-            }
-            return constantMix(sd, dt, path, stacked, positions, n, h, weights);
-        }
-        SDVariable w = axis == 0 ? sd.expandDims(sd.permute(weights, 1, 0), 2)   // [n, B, 1]
-                : sd.expandDims(weights, 2);                                      // [B, n, 1]
-        return stacked.mul(w).sum(axis);                                          // [B, h]
+                : sd.concat(0, parts.stream().map(ExpertBank.Slice::output).toArray(SDVariable[]::new));     // [n, B, h]
+        SDVariable w = sd.expandDims(sd.permute(weights, 1, 0), 2);                                       // [n, B, 1]
+        return stacked.mul(w).sum(0);                                                                    // [B, h]
     }
 
-    /**
-     * sum_i w_i E_{positions[i]} for experts E [B, m, h] as [B, m*h] * (w R) x Q with constant R [n, m*h] (gate
-     * weight i on the columns of expert positions[i], 0 elsewhere) and Q [m*h, h] (sums the experts).
-     */
-    private static SDVariable constantMix(SameDiff sd, DataType dt, String path, SDVariable experts, int[] positions,
-                                          int m, int h, SDVariable weights) {
-        int n = positions.length;
-        double[] r = new double[n * m * h];
-        double[] q = new double[m * h * h];
-        for (int i = 0; i < n; i++) {
-            for (int j = 0; j < h; j++) {
-                r[i * m * h + positions[i] * h + j] = 1;
-            }
-        }
-        for (int x = 0; x < m; x++) {
-            for (int j = 0; j < h; j++) {
-                q[(x * h + j) * h + j] = 1;
-            }
-        }
-        SDVariable repeat = sd.constant(path + "/repeat", Nd4j.create(r, new long[]{n, (long) m * h}, 'c').castTo(dt));
-        SDVariable sum = sd.constant(path + "/sum", Nd4j.create(q, new long[]{(long) m * h, h}, 'c').castTo(dt));
-        return sd.reshape(experts, -1, (long) m * h).mul(weights.mmul(repeat)).mmul(sum);   // [B, h]
+    /** sum_i w[b, i] S[b, i, :] as the batched product [B, 1, n] x [B, n, h], viewed as [B, h]. */
+    private static SDVariable perSample(SameDiff sd, SDVariable w, SDVariable experts, int n, int h) {
+        SDVariable rows = sd.reshape(w, -1, 1, n);                                                      // [B, 1, n]
+        return sd.reshape(sd.mmul(rows, experts), -1, h);                                               // [B, h]
     }
 }

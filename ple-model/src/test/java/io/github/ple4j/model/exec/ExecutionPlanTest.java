@@ -32,6 +32,7 @@ import java.util.function.BiFunction;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -247,10 +248,24 @@ class ExecutionPlanTest {
         }
     }
 
+    /** Batched products of tiny matrices (the gates' mixtures) run in Java, with every transpose, forward and backward. */
+    @Test
+    void smallBatchedProductsEqualLibnd4j() {
+        checkOp(new long[]{6, 1, 4}, new long[]{6, 4, 3}, (sd, v) -> sd.mmul(v[0], v[1]));
+        checkOp(new long[]{6, 4, 1}, new long[]{6, 4, 3}, (sd, v) -> sd.mmul(v[0], v[1], true, false, false));
+        checkOp(new long[]{6, 2, 4}, new long[]{6, 3, 4}, (sd, v) -> sd.mmul(v[0], v[1], false, true, false));
+        checkOp(new long[]{6, 4, 2}, new long[]{6, 3, 4}, (sd, v) -> sd.mmul(v[0], v[1], true, true, false));
+        assertTrue(SmallBatchedProduct.applies(Nd4j.zeros(2, 1, 5), Nd4j.zeros(2, 5, 16), Nd4j.zeros(2, 1, 16), false, false));
+        assertFalse(SmallBatchedProduct.applies(Nd4j.zeros(2, 64, 64), Nd4j.zeros(2, 64, 64), Nd4j.zeros(2, 64, 64),
+                false, false), "large products go to BLAS");
+    }
+
     @Test
     void concatGradientAlongColumnsCopiesEachBlock() {
         checkOp(new long[]{5, 3}, new long[]{5, 2}, (sd, v) -> sd.concat(1, v[0], v[1], v[0]));
         checkOp(new long[]{1, 3}, new long[]{1, 4}, (sd, v) -> sd.concat(1, v[1], v[0]));
+        checkOp(new long[]{6, 3, 4}, new long[]{6, 2, 4}, (sd, v) -> sd.concat(1, v[0], v[1]));      // a gate's groups
+        checkOp(new long[]{2, 3, 4}, new long[]{2, 3, 1}, (sd, v) -> sd.concat(2, v[1], v[0]));
     }
 
     @Test
