@@ -20,6 +20,10 @@ final class ConcatGradStep extends Step {
     /** Column case: the gradients' own buffers, reused while the shapes repeat, and their [outer, inner] views. */
     private INDArray[] columns;
     private INDArray[] columnViews;
+    private final ColumnBlocks columnCopy = new ColumnBlocks();
+    /** Column case: the gradient last seen and its [outer, inner] view. */
+    private INDArray lastWholeSource;
+    private INDArray whole;
 
     ConcatGradStep(DifferentialFunction op, int[] in, int[] out, DataType[] outTypes, int axis) {
         super(op, in, out);
@@ -94,14 +98,15 @@ final class ConcatGradStep extends Step {
             columns = c;
             columnViews = ArrayViews.asColumns(c, axis, eps.dataType());
         }
-        INDArray whole = eps.reshape('c', new long[]{columnViews[0].size(0), eps.length() / columnViews[0].size(0)});
-        long off = 0;
+        if (eps != lastWholeSource) {
+            whole = eps.reshape('c', new long[]{columnViews[0].size(0), eps.length() / columnViews[0].size(0)});
+            lastWholeSource = eps;
+        }
+        if (!ColumnBlocks.supported(columnViews, whole)) {
+            return false;
+        }
+        columnCopy.split(whole, columnViews);
         for (int i = 0; i < out.length; i++) {
-            if (!ColumnBlocks.supported(columnViews[i], whole)) {
-                return false;
-            }
-            ColumnBlocks.from(whole, off, columnViews[i]);
-            off += columnViews[i].size(1);
             values[out[i]] = columns[i];
         }
         return true;
@@ -123,6 +128,8 @@ final class ConcatGradStep extends Step {
             }
             columns = null;
             columnViews = null;
+            lastWholeSource = null;
+            whole = null;
         }
     }
 

@@ -20,6 +20,10 @@ final class ConcatStep extends BufferedStep {
     /** Column case: the output and the inputs' shapes viewed as [outer, inner] matrices. */
     private INDArray columnsOut;
     private INDArray[] columnParts;
+    private final ColumnBlocks columnCopy = new ColumnBlocks();
+    /** Column case: the inputs last seen and their [outer, inner] views (ND4J's reshape costs microseconds). */
+    private INDArray[] lastParts = new INDArray[0];
+    private INDArray[] partViews = new INDArray[0];
 
     ConcatStep(DifferentialFunction op, int[] in, int[] out, DataType[] outTypes, int axis) {
         super(op, in, out, outTypes);
@@ -81,17 +85,10 @@ final class ConcatStep extends BufferedStep {
             return;
         }
         try {
-            long off = 0;
-            for (int i = 0; i < xs.length; i++) {
-                if (byColumns) {
-                    INDArray part = xs[i].reshape('c', columnParts[i].shape());
-                    if (ColumnBlocks.supported(part, columnsOut)) {
-                        ColumnBlocks.into(part, columnsOut, off);
-                    } else {
-                        copies[i].in(0, blocks[i]).in(1, part).out(0, blocks[i]).exec(assign);
-                    }
-                    off += part.size(1);
-                } else {
+            if (byColumns) {
+                joinColumns(xs);
+            } else {
+                for (int i = 0; i < xs.length; i++) {
                     copies[i].in(0, blocks[i]).in(1, xs[i]).out(0, blocks[i]).exec(assign);
                 }
             }
@@ -99,6 +96,26 @@ final class ConcatStep extends BufferedStep {
             throw failure(e, values);
         }
         values[out[0]] = buffers[0];
+    }
+
+    private void joinColumns(INDArray[] xs) {
+        if (partViews.length != xs.length) {
+            partViews = new INDArray[xs.length];
+            lastParts = new INDArray[xs.length];
+        }
+        for (int i = 0; i < xs.length; i++) {
+            if (xs[i] != lastParts[i]) {
+                partViews[i] = xs[i].reshape('c', columnParts[i].shape());
+                lastParts[i] = xs[i];
+            }
+        }
+        if (ColumnBlocks.supported(partViews, columnsOut)) {
+            columnCopy.join(partViews, columnsOut);
+            return;
+        }
+        for (int i = 0; i < xs.length; i++) {
+            copies[i].in(0, blocks[i]).in(1, partViews[i]).out(0, blocks[i]).exec(assign);
+        }
     }
 
     @Override

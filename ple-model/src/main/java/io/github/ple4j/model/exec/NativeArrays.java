@@ -2,6 +2,7 @@ package io.github.ple4j.model.exec;
 
 import org.bytedeco.javacpp.DoublePointer;
 import org.bytedeco.javacpp.FloatPointer;
+import org.bytedeco.javacpp.IntPointer;
 import org.bytedeco.javacpp.LongPointer;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -28,6 +29,17 @@ public final class NativeArrays {
             LongPointer p = new LongPointer(a.data().addressPointer());
             p.position(0).limit(n);
             p.asBuffer().get(v);
+            return v;
+        }
+        if (a.dataType() == DataType.INT32 && direct(a)) {
+            int[] w = new int[n];
+            IntPointer p = new IntPointer(a.data().addressPointer());
+            p.position(0).limit(n);
+            p.asBuffer().get(w);
+            long[] v = new long[n];
+            for (int i = 0; i < n; i++) {
+                v[i] = w[i];
+            }
             return v;
         }
         return n == 0 ? new long[0] : a.reshape('c', new long[]{n}).toLongVector();

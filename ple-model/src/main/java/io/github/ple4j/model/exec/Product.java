@@ -7,7 +7,8 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
 import java.util.Arrays;
 
 /**
- * A matrix product into a given buffer: op(a) op(b) with optional transposes, by libnd4j's matmul. A
+ * A matrix product into a given buffer: op(a) op(b) with optional transposes, by a direct BLAS call
+ * ({@link DirectGemm}) where the backend and layout allow it, else by libnd4j's matmul. There, a
  * rank-3 product of contiguous arrays runs as one 2-D product per batch element on views: libnd4j's
  * batched path reached about 110 GFLOP/s where its 2-D products reached 180-240 (oneDNN, AVX-512). A rank-3
  * product of many tiny matrices (a gate's mixture per sample) runs in Java ({@link SmallBatchedProduct}).
@@ -17,6 +18,7 @@ final class Product {
     private final long[] iArgs;
     private final CachedOpContext ctx;
     private CachedOpContext[] perBatch = new CachedOpContext[0];
+    private SmallBatchedProduct small;
     private INDArray lastA;
     private INDArray lastB;
     private INDArray lastR;
@@ -34,7 +36,13 @@ final class Product {
 
     void run(INDArray a, INDArray b, INDArray result) {
         if (SmallBatchedProduct.applies(a, b, result, transposeA, transposeB)) {
-            SmallBatchedProduct.run(a, b, result, transposeA, transposeB);
+            if (small == null) {
+                small = new SmallBatchedProduct();
+            }
+            small.run(a, b, result, transposeA, transposeB);
+            return;
+        }
+        if (DirectGemm.run(a, transposeA, b, transposeB, result)) {
             return;
         }
         if (result.rank() == 3 && a.rank() == 3 && b.rank() == 3 && a.size(0) == result.size(0)

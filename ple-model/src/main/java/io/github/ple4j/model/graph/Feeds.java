@@ -220,8 +220,8 @@ public final class Feeds {
     }
 
     private static void checkLabels(TaskSpec t, INDArray y, INDArray m) {
-        double[] yv = y.toDoubleVector();
-        double[] mv = m.toDoubleVector();
+        double[] yv = NativeArrays.doubles(y);
+        double[] mv = NativeArrays.doubles(m);
         for (int i = 0; i < yv.length; i++) {
             if (mv[i] != 0 && mv[i] != 1) {
                 throw new IllegalArgumentException("label mask for task '" + t.name() + "' row " + i

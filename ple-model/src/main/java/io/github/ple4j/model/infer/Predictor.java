@@ -6,6 +6,7 @@ import io.github.ple4j.model.config.TaskType;
 import io.github.ple4j.model.eval.EvaluationReport;
 import io.github.ple4j.model.eval.TaskMetrics;
 import io.github.ple4j.model.exec.ExecutionPlan;
+import io.github.ple4j.model.exec.NativeArrays;
 import io.github.ple4j.model.graph.Feeds;
 import io.github.ple4j.model.graph.GateInfo;
 import io.github.ple4j.model.graph.GraphSignature;
@@ -103,15 +104,15 @@ public final class Predictor implements AutoCloseable {
             Map<String, INDArray> out = evaluatePlan.run(ph);
             for (int k = 0; k < tasks.size(); k++) {
                 String t = tasks.get(k).name();
-                double[] m = ph.get(GraphSignature.mask(t)).toDoubleVector();
+                double[] m = NativeArrays.doubles(ph.get(GraphSignature.mask(t)));
                 double n = 0;
                 for (double v : m) {
                     n += v;
                 }
                 lossSum[k] += out.get(GraphSignature.taskLoss(t)).getDouble(0) * n;
                 countSum[k] += n;
-                preds.get(k).add(out.get(GraphSignature.prediction(t)).toDoubleVector());
-                labels.get(k).add(ph.get(GraphSignature.label(t)).toDoubleVector());
+                preds.get(k).add(NativeArrays.doubles(out.get(GraphSignature.prediction(t))));
+                labels.get(k).add(NativeArrays.doubles(ph.get(GraphSignature.label(t))));
                 masks.get(k).add(m);
             }
             NativeMemory.afterPass();
