@@ -11,21 +11,30 @@ import java.util.Set;
  * <p>nd4j-native ships one generic x86-64 build and CPU-specific ones (classifiers {@code -avx2},
  * {@code -avx512}, {@code -onednn-avx2}, {@code -onednn-avx512}). An AVX-512 build on a CPU without AVX-512
  * dies with an illegal instruction, so the choice cannot be fixed at build time for a binary that runs
- * anywhere. When several builds are on the class path (ple-bench and ple-cli bundle the generic and the
- * oneDNN ones on Linux x86-64), this chooses by the CPU's flags and sets JavaCPP's
- * {@value #EXTENSION_PROPERTY}. Measured on an AVX-512 machine: training 1.2-1.4x faster than the generic
- * build (oneDNN matrix multiplies, vectorised optimiser kernels).
+ * anywhere. When several builds are on the class path (ple-bench and ple-cli bundle all five on Linux x86-64),
+ * this sets JavaCPP's {@value #EXTENSION_PROPERTY} to:
+ * <ol>
+ *   <li>the build measured fastest on this machine, when {@code ple-bench natives} has measured them and cached the
+ *       result ({@link NativeCalibration}; the cache is per CPU model, flags, ND4J version and set of builds);</li>
+ *   <li>otherwise the first build the CPU's flags allow, in the order oneDNN AVX-512, AVX-512, oneDNN AVX2, AVX2,
+ *       oneDNN. Flags are a guess: on an AVX-512 machine the oneDNN AVX-512 build trained 1.2-1.4x faster than
+ *       the generic one, but on an AMD EPYC with AVX2 the oneDNN AVX2 build ran large-model inference slower than
+ *       the generic and plain AVX2 builds.</li>
+ * </ol>
  *
  * <p>Otherwise it pins the generic build (property set to empty): left unset, JavaCPP itself loads the first
  * variant on the class path, even one the CPU cannot run. It changes nothing when the user set
  * {@value #EXTENSION_PROPERTY} (empty means generic), and has no effect once ND4J has loaded its natives (so
  * call {@link #apply()} first thing in {@code main}; {@code PleModel} calls it when its class loads).
- * {@value #PROPERTY}{@code =generic} pins the generic build. Not for CUDA.
+ * {@value #PROPERTY}{@code =generic} pins the generic build, {@code =flags} ignores the calibration. Not for CUDA.
  */
 public final class NativeSelection {
     /** JavaCPP's system property naming the native build variant ("" for generic, "-onednn-avx512", ...). */
     public static final String EXTENSION_PROPERTY = "org.bytedeco.javacpp.platform.extension";
-    /** PLE4J's switch: {@code generic} keeps the generic build; {@code auto} (default) chooses. */
+    /**
+     * PLE4J's switch: {@code auto} (default) takes this machine's calibration, else the CPU flags; {@code flags}
+     * chooses by CPU flags only; {@code generic} keeps the generic build.
+     */
     public static final String PROPERTY = "ple4j.natives";
 
     /** Variants in order of preference, with the CPU flags each needs. */
@@ -56,10 +65,50 @@ public final class NativeSelection {
             decision = "natives: CUDA backend on the class path; no CPU build chosen";
             return decision;
         }
-        decision = choose(System.getProperty(EXTENSION_PROPERTY), System.getProperty(PROPERTY, "auto"),
-                System.getProperty("os.name", ""), System.getProperty("os.arch", ""), cpuFlags(),
-                NativeSelection::onClassPath);
+        String os = System.getProperty("os.name", "");
+        String arch = System.getProperty("os.arch", "");
+        Set<String> flags = cpuFlags();
+        NativeCalibration calibration = null;
+        if (System.getProperty(EXTENSION_PROPERTY) == null && linuxX86(os, arch)) {
+            String key = NativeCalibration.machineKey(CpuInfo.current(),
+                    runnable(flags, NativeSelection::onClassPath));
+            calibration = NativeCalibration.load(NativeCalibration.cacheDir(), key).orElse(null);
+        }
+        decision = choose(System.getProperty(EXTENSION_PROPERTY), System.getProperty(PROPERTY, "auto"), os, arch,
+                flags, NativeSelection::onClassPath, calibration);
         return decision;
+    }
+
+    /**
+     * The builds this machine can run that are on the class path, generic ("") first, then the CPU-specific ones
+     * in the order of preference by flags. Empty off Linux x86-64 (only the generic build exists there; it is then
+     * not listed, since nothing is to be chosen).
+     */
+    public static List<String> runnableBuilds() {
+        if (!linuxX86(System.getProperty("os.name", ""), System.getProperty("os.arch", ""))) {
+            return List.of();
+        }
+        return runnable(cpuFlags(), NativeSelection::onClassPath);
+    }
+
+    /** This machine's calibration key (see {@link NativeCalibration#machineKey}). */
+    public static String machineKey() {
+        return NativeCalibration.machineKey(CpuInfo.current(), runnableBuilds());
+    }
+
+    static List<String> runnable(Set<String> flags, java.util.function.Predicate<String> available) {
+        List<String> r = new java.util.ArrayList<>();
+        r.add("");
+        for (Variant v : VARIANTS) {
+            if (flags.containsAll(Arrays.asList(v.flags())) && available.test(v.extension())) {
+                r.add(v.extension());
+            }
+        }
+        return List.copyOf(r);
+    }
+
+    private static boolean linuxX86(String os, String arch) {
+        return os.toLowerCase(Locale.ROOT).startsWith("linux") && (arch.equals("amd64") || arch.equals("x86_64"));
     }
 
     /**
@@ -74,26 +123,38 @@ public final class NativeSelection {
         System.out.println(System.getProperty(EXTENSION_PROPERTY, ""));
     }
 
-    /** The decision logic, separated from the machine for tests; sets the property when it picks a variant. */
+    /**
+     * The decision logic, separated from the machine for tests; sets the property when it picks a variant.
+     * {@code calibration} is this machine's cached measurement, or null.
+     */
     static String choose(String userExtension, String mode, String os, String arch, Set<String> flags,
-                         java.util.function.Predicate<String> available) {
+                         java.util.function.Predicate<String> available, NativeCalibration calibration) {
         if (userExtension != null) {
             return "natives: " + EXTENSION_PROPERTY + "='" + userExtension + "' set by the user";
         }
-        if (!mode.equals("auto") && !mode.equals("generic")) {
-            throw new IllegalArgumentException(PROPERTY + " must be 'auto' or 'generic' but was '" + mode + "'");
+        if (!mode.equals("auto") && !mode.equals("flags") && !mode.equals("generic")) {
+            throw new IllegalArgumentException(PROPERTY + " must be 'auto', 'flags' or 'generic' but was '" + mode + "'");
         }
         if (mode.equals("generic")) {
             return generic("natives: generic (" + PROPERTY + "=generic)");
         }
-        if (!os.toLowerCase(Locale.ROOT).startsWith("linux") || !(arch.equals("amd64") || arch.equals("x86_64"))) {
+        if (!linuxX86(os, arch)) {
             return generic("natives: generic (no CPU-specific builds for " + os + "/" + arch + ")");
         }
-        for (Variant v : VARIANTS) {
-            if (flags.containsAll(Arrays.asList(v.flags())) && available.test(v.extension())) {
-                System.setProperty(EXTENSION_PROPERTY, v.extension());
-                return "natives: linux-x86_64" + v.extension() + " (chosen for this CPU)";
+        List<String> runnable = runnable(flags, available);
+        if (mode.equals("auto") && calibration != null && runnable.contains(calibration.best())) {
+            String how = " (fastest of " + calibration.scores().size() + " builds measured on this machine on "
+                    + calibration.measuredAt().toString().substring(0, 10) + "; ple-bench natives measures again)";
+            if (calibration.best().isEmpty()) {
+                return generic("natives: generic" + how);
             }
+            System.setProperty(EXTENSION_PROPERTY, calibration.best());
+            return "natives: linux-x86_64" + calibration.best() + how;
+        }
+        if (runnable.size() > 1) {
+            String best = runnable.get(1);
+            System.setProperty(EXTENSION_PROPERTY, best);
+            return "natives: linux-x86_64" + best + " (chosen by CPU flags; ple-bench natives measures which is fastest)";
         }
         return generic("natives: generic (no CPU-specific build on the class path that this CPU supports)");
     }
