@@ -56,17 +56,35 @@ public final class RowGradients {
             throw new IllegalArgumentException("a lookup of " + count + " ids of width " + dim + " needs a gradient of "
                     + (long) count * dim + " values but got shape " + Arrays.toString(grads.shape()));
         }
-        double[] g = NativeArrays.doubles(grads);
+        add(ids, offset, stride, count, NativeArrays.doubles(grads), 0, dim, 1, null);
+    }
+
+    /**
+     * Adds the gradient of lookups that write into a column block of a wider row-major matrix (the model's input,
+     * where every field has its columns). Id i = {@code ids[idOffset + i * idStride]}, i in [0, count), belongs to
+     * gradient row r = i / group, whose dim values start at {@code gOffset + r * gStride}, divided by
+     * {@code divisor[r]} when not null: group = 1 for a single-valued field, the bag length for a bag pooled over
+     * its ids (each id's row gradient is the pooled gradient, divided by the bag's size for a mean).
+     */
+    public void add(long[] ids, int idOffset, int idStride, int count, double[] g, int gOffset, int gStride, int group,
+                    double[] divisor) {
         for (int i = 0; i < count; i++) {
-            long id = ids[offset + i * stride];
+            long id = ids[idOffset + i * idStride];
             if (id < 0) {
                 continue;
             }
-            int s = slot(id);
-            int base = s * dim;
-            int src = i * dim;
-            for (int j = 0; j < dim; j++) {
-                values[base + j] += g[src + j];
+            int r = i / group;
+            int base = slot(id) * dim;
+            int src = gOffset + r * gStride;
+            if (divisor == null) {
+                for (int j = 0; j < dim; j++) {
+                    values[base + j] += g[src + j];
+                }
+            } else {
+                double n = divisor[r];
+                for (int j = 0; j < dim; j++) {
+                    values[base + j] += g[src + j] / n;
+                }
             }
         }
     }

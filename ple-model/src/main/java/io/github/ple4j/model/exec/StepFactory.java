@@ -11,6 +11,7 @@ import org.nd4j.linalg.api.ops.impl.shape.ExpandDims;
 import org.nd4j.linalg.api.ops.impl.shape.Gather;
 import org.nd4j.linalg.api.ops.impl.shape.Reshape;
 import org.nd4j.linalg.api.ops.impl.shape.Squeeze;
+import org.nd4j.linalg.api.ops.impl.shape.StridedSlice;
 import org.nd4j.linalg.api.ops.impl.shape.bp.ConcatBp;
 import org.nd4j.linalg.api.ops.impl.transforms.gradient.ThresholdReluBp;
 import org.nd4j.linalg.api.ops.impl.transforms.pairwise.arithmetic.bp.AddBpOp;
@@ -70,6 +71,10 @@ final class StepFactory {
         }
         if (df instanceof Gather g && inIdx.length == 2 && outIdx.length == 1 && g.iArgs().length == 1 && g.iArgs()[0] == 0) {
             return new GatherStep(df, inIdx, outIdx, outTypes);
+        }
+        if (df instanceof StridedSlice ss && inIdx.length == 1 && outIdx.length == 1
+                && ColumnStep.column(ss.iArgs(), inIdx.length) >= 0) {
+            return new ColumnStep(df, inIdx, outIdx, outTypes);
         }
         if (df instanceof DynamicCustomOp) {
             return new CustomStep(df, inIdx, outIdx, outTypes);

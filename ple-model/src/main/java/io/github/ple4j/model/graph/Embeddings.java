@@ -23,10 +23,13 @@ import java.util.Map;
  * <p>How a field is looked up ({@link EmbeddingLookup}):
  * <ul>
  *   <li>{@code GATHER}: the rows of the ids, {@code gather(table, ids)}: [B, D] for a single-valued field, [B*L, D]
- *       for a bag ({@link GraphSignature#lookup}). Work and memory per step are O(B x D) whatever the vocabulary.
- *       SameDiff 1.0.0-M2.1 cannot build or run gather's gradient, so the table's gradient is not taken from the
- *       graph: the trainer reads the gradient of the lookup and scatters its rows ({@code io.github.ple4j.model.exec}).
- *       </li>
+ *       for a bag. Work and memory per step are O(B x D) whatever the vocabulary. SameDiff 1.0.0-M2.1 cannot build or
+ *       run gather's gradient (it builds a control-flow loop per gather and fails with two of them), so the tables are
+ *       graph constants and their gradients are not taken from the graph: a zero anchor [1, width], a variable the
+ *       graph differentiates and nobody trains, is added to the whole input ({@link GraphSignature#EMBEDDED_INPUT}),
+ *       and the trainer scatters the column block of each field of that input's gradient into the field's table
+ *       (through the pooling for a bag; {@code io.github.ple4j.model.train.TableTraining}). One add for all fields:
+ *       an anchor per field cost two ops per field and step.</li>
  *   <li>{@code ONE_HOT}: one-hot [B, V] x table [V, D], differentiable by SameDiff alone; costs B x V per field. The
  *       reference the gather path is tested against, and what the DL4J layer uses.</li>
  * </ul>
@@ -69,22 +72,20 @@ final class Embeddings {
         for (CategoricalField f : in.bags()) {
             parts.add(bag(sd, dt, f, bags.get(f.name()), tables.get(f.table()), lookup));
         }
-        return parts.size() == 1 ? parts.get(0) : sd.concat("input/concat", 1, parts.toArray(new SDVariable[0]));
+        SDVariable x = parts.size() == 1 ? parts.get(0) : sd.concat("input/concat", 1, parts.toArray(new SDVariable[0]));
+        if (lookup == EmbeddingLookup.GATHER && !in.categorical().isEmpty()) {
+            SDVariable anchor = sd.var(GraphSignature.ANCHOR, Nd4j.zeros(dt, 1, in.width()));
+            x = x.add(anchor).rename(GraphSignature.EMBEDDED_INPUT);
+        }
+        return x;
     }
 
-    /**
-     * The rows [N, D] of ids [N] in the field's table, named {@link GraphSignature#lookup}. The table is a constant
-     * of the graph, so SameDiff does not differentiate the gather (its gather gradient builds a control-flow loop
-     * per gather and fails with two of them in 1.0.0-M2.1); the lookup's gradient, which the trainer scatters into
-     * the table, exists because a zero anchor [1, D] is added to it ({@link GraphSignature#anchor}): a variable the
-     * graph differentiates, never trained, that keeps the lookup's value unchanged.
-     */
+    /** The rows [N, D] of ids [N] in the field's table (a graph constant: SameDiff does not differentiate it). */
     private static SDVariable gather(SameDiff sd, DataType dt, CategoricalField f, SDVariable table, SDVariable ids) {
-        SDVariable anchor = sd.var(GraphSignature.anchor(f.name()), Nd4j.zeros(dt, 1, f.embeddingDim()));
-        return sd.gather(table, ids, 0).add(anchor).rename(GraphSignature.lookup(f.name()));
+        return sd.gather(table, ids, 0);
     }
 
-    /** A bag field pooled: [B, D]. */
+    /** A bag field pooled: [B, D]; the pooling the trainer's scatter of the gather path reproduces. */
     private static SDVariable bag(SameDiff sd, DataType dt, CategoricalField f, SDVariable ids, SDVariable table,
                                   EmbeddingLookup lookup) {
         SDVariable zero = sd.constant(Nd4j.scalar(DataType.INT64, 0L));
@@ -92,7 +93,7 @@ final class Embeddings {
         SDVariable pooled;
         if (lookup == EmbeddingLookup.GATHER) {
             SDVariable safe = sd.reshape(sd.math.max(ids, zero), -1);                               // [B*L]
-            SDVariable rows = gather(sd, dt, f, table, safe);                                     // [B*L, D]
+            SDVariable rows = gather(sd, dt, f, table, safe);                                       // [B*L, D]
             SDVariable shape = sd.concat(0, sd.shape(ids).castTo(DataType.INT64),
                     sd.constant(Nd4j.createFromArray(new long[]{f.embeddingDim()})));              // [B, L, D]
             SDVariable perPosition = sd.reshape(rows, shape);

@@ -29,6 +29,14 @@ public final class GraphSignature {
     public static final String DENSE = "input/dense";
     /** Categorical id placeholder of the single-valued fields, [B, C], INT64. */
     public static final String CATEGORICAL = "input/categorical";
+    /**
+     * The first level's input [B, width] of a gather-lookup graph with categorical fields: dense features and
+     * embeddings concatenated, plus {@link #ANCHOR}; the trainer scatters the column blocks of its gradient into the
+     * tables.
+     */
+    public static final String EMBEDDED_INPUT = "embedding/input";
+    /** The zero, never-trained [1, width] variable added to {@link #EMBEDDED_INPUT} so the graph differentiates it. */
+    public static final String ANCHOR = "embedding/anchor";
     /** Value that pads a bag field's rows after their ids. */
     public static final long BAG_PADDING = -1;
     /** Total scalar loss, the graph's loss variable. */
@@ -98,15 +106,6 @@ public final class GraphSignature {
         return "input/bag/" + field;
     }
 
-    /** The lookup of a field in its table: [B, D] for a single-valued field, [B*L, D] for a bag field. */
-    public static String lookup(String field) {
-        return "embedding/lookup/" + field;
-    }
-
-    /** The zero, never-trained variable added to a gather lookup so the graph differentiates it. */
-    public static String anchor(String field) {
-        return "embedding/anchor/" + field;
-    }
 
     /** The embedding table parameter of a table. */
     public static String table(String table) {

@@ -47,15 +47,17 @@ public final class PleGraphBuilder {
         SameDiffParams params = new SameDiffParams(sd, config.seed(), dt);
         PleNetwork.Outputs out = PleNetwork.define(config, sd, new NetworkInputs(dense, ids, bags, lookup), params, true);
         // Tables of a gather graph are graph constants (the trainer derives their gradients from the lookups): dense
-        // ones join the flat parameter vector, sparse ones are updated row by row outside it. The zero anchors of
-        // the lookups are never trained.
+        // ones join the flat parameter vector, sparse ones are updated row by row outside it. The zero anchor of
+        // the input is never trained.
         Set<String> tables = new LinkedHashSet<>();
         in.tables().forEach(t -> tables.add(GraphSignature.table(t.name())));
         boolean sparse = lookup == EmbeddingLookup.GATHER && config.training().embeddingOptimizer().sparse();
         Set<String> excluded = new LinkedHashSet<>();
         Set<String> included = new LinkedHashSet<>();
         if (lookup == EmbeddingLookup.GATHER) {
-            in.categorical().forEach(f -> excluded.add(GraphSignature.anchor(f.name())));
+            if (!in.categorical().isEmpty()) {
+                excluded.add(GraphSignature.ANCHOR);
+            }
             if (!sparse) {
                 included.addAll(tables);
             }

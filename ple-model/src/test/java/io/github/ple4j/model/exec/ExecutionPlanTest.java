@@ -16,6 +16,7 @@ import io.github.ple4j.model.graph.PleGraphBuilder;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.nd4j.autodiff.samediff.SDIndex;
 import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.autodiff.samediff.SameDiff;
 import org.nd4j.autodiff.samediff.api.OutAndGrad;
@@ -23,6 +24,7 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.MultiDataSet;
 import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.NDArrayIndex;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -340,6 +342,35 @@ class ExecutionPlanTest {
             Map<String, INDArray> out2 = plan.run(Map.of("x", transposed));
             assertEquals(transposed.dup('c').reshape(3, 8), out2.get("r"));
             assertEquals(transposed.dup('c').reshape(24), out2.get("s"));
+        }
+    }
+
+    @Test
+    void columnPicksOfIdMatricesRunInJavaAndOtherSlicesInLibnd4j() {
+        SameDiff sd = SameDiff.create();
+        SDVariable ids = sd.placeHolder("ids", DataType.INT64, -1, 3);
+        ids.get(SDIndex.all(), SDIndex.point(2)).rename("c2");
+        ids.get(SDIndex.all(), SDIndex.point(0)).rename("c0");
+        ids.get(SDIndex.point(1), SDIndex.all()).rename("row1");
+        ids.get(SDIndex.all(), SDIndex.interval(1, 3)).rename("cols");
+        long[] columns = sd.getOps().values().stream().map(o -> o.getOp())
+                .filter(o -> o instanceof org.nd4j.linalg.api.ops.impl.shape.StridedSlice)
+                .mapToLong(o -> ColumnStep.column(((org.nd4j.linalg.api.ops.impl.shape.StridedSlice) o).iArgs(), 1))
+                .sorted().toArray();
+        assertArrayEquals(new long[]{-1, -1, 0, 2}, columns, "two column picks; a row and a column range are not");
+        INDArray in = Nd4j.createFromArray(new long[][]{{1, 2, 3}, {4, 5, 6}, {7, 8, 9}, {10, 11, 12}});
+        try (ExecutionPlan plan = new ExecutionPlan(sd, List.of("c2", "c0", "row1", "cols"))) {
+            Map<String, INDArray> out = plan.run(Map.of("ids", in));
+            assertEquals(Nd4j.createFromArray(3L, 6L, 9L, 12L), out.get("c2"));
+            assertEquals(Nd4j.createFromArray(1L, 4L, 7L, 10L), out.get("c0"));
+            assertEquals(Nd4j.createFromArray(4L, 5L, 6L), out.get("row1"));
+            assertEquals(in.get(NDArrayIndex.all(), NDArrayIndex.interval(1, 3)), out.get("cols"));
+            INDArray other = Nd4j.createFromArray(new long[][]{{7, 8, 9}});
+            assertEquals(Nd4j.createFromArray(9L), plan.run(Map.of("ids", other)).get("c2"), "a batch of one row");
+            plan.startProfiling();
+            plan.run(Map.of("ids", in));
+            assertEquals(2, plan.profile().get("strided_slice (rewritten)")[1], "the column picks ran in Java");
+            assertEquals(2, plan.profile().get("strided_slice")[1], "the other slices in libnd4j");
         }
     }
 

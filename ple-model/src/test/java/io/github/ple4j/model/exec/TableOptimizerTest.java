@@ -61,6 +61,34 @@ class TableOptimizerTest {
                 () -> g.add(Nd4j.createFromArray(1L, 2L), Nd4j.createFromArray(new double[][]{{1, 1}})));
     }
 
+    /**
+     * Blocks of a wider gradient (the model input's columns of one field): a single-valued column, and a mean bag
+     * whose ids each receive the pooled gradient divided by the bag's size (padding none).
+     */
+    @Test
+    void rowGradientsReadColumnBlocksOfTheInputGradient() {
+        // input gradient [2, 5]: columns 0-1 a field of width 2, columns 3-4 a bag of width 2
+        double[] input = {1, 2, 9, 4, 8,
+                          3, 5, 9, 6, -2};
+        long[] ids = {7, 1, 0,      // [2, 3] id matrix: the field is column 1
+                      4, 7, 0};
+        RowGradients single = new RowGradients(2);
+        single.add(ids, 1, 3, 2, input, 0, 5, 1, null);
+        assertEquals(2, single.count());
+        assertEquals(1, single.row(0));
+        assertEquals(7, single.row(1));
+        assertArrayEquals(new double[]{1, 2, 3, 5}, java.util.Arrays.copyOf(single.values(), 4), 0);
+        long[] bag = {5, 6, -1,     // bags of 2 and 1 ids, padded to 3
+                      6, -1, -1};
+        RowGradients mean = new RowGradients(2);
+        mean.add(bag, 0, 1, 6, input, 3, 5, 3, new double[]{2, 1});
+        assertEquals(2, mean.count());
+        assertEquals(5, mean.row(0));
+        assertEquals(6, mean.row(1));
+        // id 5: (4, 8) / 2; id 6: (4, 8) / 2 + (6, -2) / 1
+        assertArrayEquals(new double[]{2, 4, 8, 2}, java.util.Arrays.copyOf(mean.values(), 4), 0);
+    }
+
     /** Reused from step to step (as the trainer does), with enough ids to collide in the hash table and grow it. */
     @Test
     void rowGradientsReusedAcrossStepsSumLikeAMap() {
