@@ -96,6 +96,6 @@ final class ColumnStep extends BufferedStep {
 
     @Override
     String kind() {
-        return op.opName() + REWRITTEN;
+        return supported ? op.opName() + REWRITTEN : op.opName();
     }
 }

@@ -56,6 +56,9 @@ public final class ExecutionPlan implements AutoCloseable {
     private final Set<String> plannedOps;
     private final Map<Integer, INDArray> bound = new LinkedHashMap<>();
     private final BufferPool pool = new BufferPool();
+    /** Prefix of the order entries of {@link EmbeddingBag} kernels (SameDiff's op names never start with it). */
+    private static final String FUSED = "\u0000bag:";
+    private final Map<String, EmbeddingBag> fused = new HashMap<>();
     private long[][] lastPlaceholderShapes;
     private boolean closed;
     private Map<String, long[]> profile;
@@ -79,10 +82,28 @@ public final class ExecutionPlan implements AutoCloseable {
      * @param outputs the variables to compute
      */
     public ExecutionPlan(SameDiff sd, SameDiff arrays, Collection<String> outputs) {
+        this(sd, arrays, outputs, List.of());
+    }
+
+    /**
+     * As {@link #ExecutionPlan(SameDiff, SameDiff, Collection)}, computing each {@link EmbeddingBag}'s output with
+     * one kernel instead of the graph's ops for it.
+     *
+     * @param bags pooled bag lookups of the graph; those whose output the plan does not need are ignored
+     */
+    public ExecutionPlan(SameDiff sd, SameDiff arrays, Collection<String> outputs, Collection<EmbeddingBag> bags) {
         this.sd = sd;
         this.arrays = arrays;
         Map<String, Variable> vars = sd.getVariables();
         Map<String, SameDiffOp> ops = sd.getOps();
+        for (EmbeddingBag b : bags) {
+            for (String n : List.of(b.output(), b.ids(), b.table())) {
+                if (!vars.containsKey(n)) {
+                    throw new IllegalArgumentException("the graph has no variable '" + n + "' for the bag " + b);
+                }
+            }
+            fused.put(b.output(), b);
+        }
         // Which ops are needed, in dependency order (depth-first from the outputs).
         List<String> order = new ArrayList<>();
         Set<String> done = new LinkedHashSet<>();
@@ -118,7 +139,8 @@ public final class ExecutionPlan implements AutoCloseable {
         this.outputIdx = Arrays.stream(outputNames).mapToInt(varIndex::get).toArray();
         this.plannedOps = done;
         for (String opName : order) {
-            steps.add(step(ops.get(opName).getOp()));
+            EmbeddingBag bag = opName.startsWith(FUSED) ? fused.get(opName.substring(FUSED.length())) : null;
+            steps.add(bag != null ? bagStep(bag) : step(ops.get(opName).getOp()));
         }
         planLifetimes();
     }
@@ -160,10 +182,20 @@ public final class ExecutionPlan implements AutoCloseable {
         }
     }
 
-    private static void visit(String var, Map<String, Variable> vars, Map<String, SameDiffOp> ops, Set<String> done,
-                              List<String> order, Set<String> needed, Set<String> path) {
+    private void visit(String var, Map<String, Variable> vars, Map<String, SameDiffOp> ops, Set<String> done,
+                       List<String> order, Set<String> needed, Set<String> path) {
         Variable v = vars.get(var);
         needed.add(var);
+        EmbeddingBag bag = fused.get(var);
+        if (bag != null) {
+            String key = FUSED + var;
+            if (done.add(key)) {
+                visit(bag.ids(), vars, ops, done, order, needed, path);
+                visit(bag.table(), vars, ops, done, order, needed, path);
+                order.add(key);
+            }
+            return;
+        }
         String opName = v.getOutputOfOp();
         if (opName == null || done.contains(opName)) {
             return;
@@ -189,6 +221,12 @@ public final class ExecutionPlan implements AutoCloseable {
         for (String o : op.getOutputsOfOp()) {
             needed.add(o);
         }
+    }
+
+    private Step bagStep(EmbeddingBag bag) {
+        int[] inIdx = {varIndex.get(bag.ids()), varIndex.get(bag.table())};
+        return new EmbeddingBagStep(bag, inIdx, new int[]{varIndex.get(bag.output())},
+                new DataType[]{sd.getVariable(bag.output()).dataType()});
     }
 
     private Step step(DifferentialFunction df) {

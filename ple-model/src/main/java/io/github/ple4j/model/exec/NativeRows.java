@@ -127,6 +127,33 @@ final class NativeRows {
         return floats != null ? floats[w].get(at) : doubles[w].get(at);
     }
 
+    /** Adds row {@code row} of a FLOAT array to {@code acc}. */
+    void accumulate(long row, float[] acc) {
+        int w = (int) (row / rowsPerWindow);
+        int at = (int) ((row - w * rowsPerWindow) * dim);
+        float[] f = scratch();
+        floats[w].get(at, f, 0, dim);
+        for (int j = 0; j < dim; j++) {
+            acc[j] += f[j];
+        }
+    }
+
+    /** Adds row {@code row} of a DOUBLE array to {@code acc}. */
+    void accumulate(long row, double[] acc) {
+        int w = (int) (row / rowsPerWindow);
+        int at = (int) ((row - w * rowsPerWindow) * dim);
+        for (int j = 0; j < dim; j++) {
+            acc[j] += doubles[w].get(at + j);
+        }
+    }
+
+    /** Writes {@code src[0 .. dim)} into row {@code row} of a FLOAT array. */
+    void put(long row, float[] src) {
+        int w = (int) (row / rowsPerWindow);
+        int at = (int) ((row - w * rowsPerWindow) * dim);
+        floats[w].put(at, src, 0, dim);
+    }
+
     private float[] scratch;
 
     private float[] scratch() {

@@ -14,6 +14,7 @@ import org.nd4j.linalg.api.ops.impl.shape.Squeeze;
 import org.nd4j.linalg.api.ops.impl.shape.StridedSlice;
 import org.nd4j.linalg.api.ops.impl.shape.bp.ConcatBp;
 import org.nd4j.linalg.api.ops.impl.transforms.gradient.ThresholdReluBp;
+import org.nd4j.linalg.api.ops.impl.transforms.pairwise.arithmetic.AddOp;
 import org.nd4j.linalg.api.ops.impl.transforms.pairwise.arithmetic.bp.AddBpOp;
 import org.nd4j.linalg.api.ops.impl.transforms.pairwise.arithmetic.bp.MulBpOp;
 import org.nd4j.linalg.api.ops.impl.transforms.same.Identity;
@@ -65,6 +66,9 @@ final class StepFactory {
         }
         if (df instanceof MulBpOp && inIdx.length == 3) {
             return new MulGradStep(df, inIdx, outIdx, outTypes);
+        }
+        if (df instanceof AddOp && inIdx.length == 2 && outIdx.length == 1) {
+            return new AddStep(df, inIdx, outIdx, outTypes);
         }
         if (df instanceof AddBpOp && inIdx.length == 3) {
             return new AddGradStep(df, inIdx, outIdx, outTypes);

@@ -85,7 +85,10 @@ final class Embeddings {
         return sd.gather(table, ids, 0);
     }
 
-    /** A bag field pooled: [B, D]; the pooling the trainer's scatter of the gather path reproduces. */
+    /**
+     * A bag field pooled: [B, D], named {@link GraphSignature#pooled}. The execution plan computes a gather graph's
+     * pooled bags with one kernel ({@link PleGraph#bags()}); the trainer's scatter reproduces this pooling's gradient.
+     */
     private static SDVariable bag(SameDiff sd, DataType dt, CategoricalField f, SDVariable ids, SDVariable table,
                                   EmbeddingLookup lookup) {
         SDVariable zero = sd.constant(Nd4j.scalar(DataType.INT64, 0L));
@@ -107,6 +110,6 @@ final class Embeddings {
             SDVariable n = sd.math.max(mask.sum(true, 1), sd.constant(Nd4j.scalar(dt, 1.0)));     // [B, 1]
             pooled = pooled.div(n);
         }
-        return pooled;
+        return pooled.rename(GraphSignature.pooled(f.name()));
     }
 }

@@ -107,6 +107,11 @@ public final class GraphSignature {
     }
 
 
+    /** The pooled embedding [B, D] of a bag field. */
+    public static String pooled(String field) {
+        return "embedding/bag/" + field;
+    }
+
     /** The embedding table parameter of a table. */
     public static String table(String table) {
         return "embedding/" + table;

@@ -1,6 +1,8 @@
 package io.github.ple4j.model.graph;
 
 import io.github.ple4j.model.config.PleConfig;
+import io.github.ple4j.model.config.Pooling;
+import io.github.ple4j.model.exec.EmbeddingBag;
 import org.nd4j.autodiff.samediff.SameDiff;
 
 import java.util.List;
@@ -27,6 +29,21 @@ public record PleGraph(SameDiff sameDiff, PleConfig config, GraphSignature signa
         dropoutSites = List.copyOf(dropoutSites);
         weightNames = List.copyOf(weightNames);
         sparseTables = List.copyOf(sparseTables);
+    }
+
+    /**
+     * The pooled bag lookups an execution plan over this graph computes with one kernel each (gather graphs; the
+     * one-hot graph pools by products).
+     */
+    public List<EmbeddingBag> bags() {
+        if (lookup != EmbeddingLookup.GATHER) {
+            return List.of();
+        }
+        return config.inputs().bags().stream()
+                .map(f -> new EmbeddingBag(GraphSignature.pooled(f.name()),
+                        GraphSignature.bag(f.name()), GraphSignature.table(f.table()),
+                        f.bag().pooling() == Pooling.MEAN))
+                .toList();
     }
 
     /** Names of all trainable parameters: the flat ones (sorted), then the sparse tables. */

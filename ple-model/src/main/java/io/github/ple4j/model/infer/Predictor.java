@@ -151,7 +151,7 @@ public final class Predictor implements AutoCloseable {
         if (closed) {
             throw new IllegalStateException("the predictor is closed");
         }
-        ExecutionPlan p = new ExecutionPlan(graph.sameDiff(), outputs);
+        ExecutionPlan p = new ExecutionPlan(graph.sameDiff(), graph.sameDiff(), outputs, graph.bags());
         if (profiling) {
             p.startProfiling();
         }

@@ -345,6 +345,80 @@ class ExecutionPlanTest {
         }
     }
 
+    /** Pooled bags computed by the plan's kernel (PleGraph#bags), against SameDiff running the graph's ops. */
+    @Test
+    void bagsPoolInOneKernelAsTheGraphDoes() {
+        io.github.ple4j.model.config.CategoricalField user = new io.github.ple4j.model.config.CategoricalField("user", 7, 3);
+        io.github.ple4j.model.config.CategoricalField history = new io.github.ple4j.model.config.CategoricalField(
+                "history", 7, 3).withTable("user").asBag(5, io.github.ple4j.model.config.Pooling.MEAN);
+        io.github.ple4j.model.config.CategoricalField tags = new io.github.ple4j.model.config.CategoricalField("tags", 4, 2)
+                .asBag(3, io.github.ple4j.model.config.Pooling.SUM);
+        for (ModelDataType dt : new ModelDataType[]{ModelDataType.DOUBLE, ModelDataType.FLOAT}) {
+            PleConfig cfg = PleConfig.builder()
+                    .inputs(new io.github.ple4j.model.config.InputSpec(2, List.of(user, history, tags)))
+                    .task(TaskSpec.binary("a", 3)).task(TaskSpec.regression("b", 2))
+                    .extraction(ExtractionSpec.ple(1, 1, 1, 3)).dataType(dt).build();
+            PleGraph g = PleGraphBuilder.build(cfg, EmbeddingLookup.GATHER);
+            assertEquals(2, g.bags().size());
+            GraphTestSupport.randomizeParameters(g, 5, 0.7);
+            Map<String, INDArray> ph = new Feeds(g).batch(GraphTestSupport.batch(cfg, 8, 11, true), null);
+            List<String> outs = new ArrayList<>(g.signature().predictionOutputs());
+            outs.add(GraphSignature.pooled("history"));
+            outs.add(GraphSignature.pooled("tags"));
+            Map<String, INDArray> expected = GraphTestSupport.outputs(g.sameDiff(), ph, outs.toArray(new String[0]));
+            try (ExecutionPlan plan = new ExecutionPlan(g.sameDiff(), g.sameDiff(), outs, g.bags())) {
+                plan.startProfiling();
+                Map<String, INDArray> actual = plan.run(ph);
+                for (String o : outs) {
+                    assertClose(expected.get(o), actual.get(o), dt == ModelDataType.DOUBLE ? 1e-12 : 1e-6, dt + " " + o);
+                }
+                Map<String, long[]> profile = plan.profile();
+                assertEquals(2, profile.get("embedding_bag (fused)")[1]);
+                assertEquals(1, profile.get("gather (rewritten)")[1], "only the single-valued field is gathered");
+                INDArray bad = ph.get(GraphSignature.bag("tags")).dup();
+                bad.putScalar(new long[]{3, 0}, 4);
+                Map<String, INDArray> broken = new LinkedHashMap<>(ph);
+                broken.put(GraphSignature.bag("tags"), bad);
+                IllegalStateException e = assertThrows(IllegalStateException.class, () -> plan.run(broken));
+                assertEquals("the pooled bag 'embedding/bag/tags' (ids input/bag/tags, table embedding/tags) failed: "
+                        + "id 4 at row 3, position 0 is outside the table's 4 rows", e.getMessage());
+            }
+        }
+    }
+
+    /** Same-shape and bias-like sums in Java, bit for bit libnd4j's; other broadcasts in libnd4j. */
+    @Test
+    void additionsOfEqualShapesAndRowsRunInJavaOthersInLibnd4j() {
+        for (DataType t : new DataType[]{DataType.FLOAT, DataType.DOUBLE}) {
+            SameDiff sd = SameDiff.create();
+            SDVariable x = sd.placeHolder("x", t, -1, 4);
+            SDVariable y = sd.placeHolder("y", t, -1, 4);
+            SDVariable row = sd.placeHolder("row", t, 1, 4);
+            SDVariable vec = sd.placeHolder("vec", t, 4);
+            SDVariable col = sd.placeHolder("col", t, -1, 1);
+            x.add(y).rename("same");
+            x.add(row).rename("bias");
+            row.add(x).rename("biasFirst");
+            x.add(vec).rename("vector");
+            x.add(col).rename("column");
+            Map<String, INDArray> ph = Map.of("x", Nd4j.rand(t, 3, 4), "y", Nd4j.rand(t, 3, 4), "row", Nd4j.rand(t, 1, 4),
+                    "vec", Nd4j.rand(t, 4), "col", Nd4j.rand(t, 3, 1));
+            List<String> outs = List.of("same", "bias", "biasFirst", "vector", "column");
+            Map<String, INDArray> expected = GraphTestSupport.outputs(sd, ph, outs.toArray(new String[0]));
+            try (ExecutionPlan plan = new ExecutionPlan(sd, outs)) {
+                plan.startProfiling();
+                Map<String, INDArray> actual = plan.run(ph);
+                for (String o : outs) {
+                    assertArrayEquals(expected.get(o).shape(), actual.get(o).shape(), t + " " + o);
+                    assertArrayEquals(expected.get(o).dup().data().asDouble(), actual.get(o).dup().data().asDouble(), 0,
+                            t + " " + o);
+                }
+                assertEquals(4, plan.profile().get("add (rewritten)")[1], t + ": the column broadcast is libnd4j's");
+                assertEquals(1, plan.profile().get("add")[1]);
+            }
+        }
+    }
+
     @Test
     void columnPicksOfIdMatricesRunInJavaAndOtherSlicesInLibnd4j() {
         SameDiff sd = SameDiff.create();

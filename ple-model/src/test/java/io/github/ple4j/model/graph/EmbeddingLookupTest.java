@@ -10,6 +10,8 @@ import io.github.ple4j.model.config.PleConfig;
 import io.github.ple4j.model.config.Pooling;
 import io.github.ple4j.model.config.TaskSpec;
 import io.github.ple4j.model.config.TrainingSpec;
+import io.github.ple4j.model.infer.Predictions;
+import io.github.ple4j.model.infer.Predictor;
 import io.github.ple4j.model.train.Trainer;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -77,6 +79,14 @@ class EmbeddingLookupTest {
         Map<String, INDArray> actual = GraphTestSupport.outputs(gather.sameDiff(), ph, outputs.toArray(new String[0]));
         for (String o : outputs) {
             assertClose(expected.get(o), actual.get(o), o);
+        }
+        // the execution plan, which pools bags with its own kernel (PleGraph#bags)
+        try (Predictor p = new Predictor(gather, new Feeds(gather))) {
+            INDArray[] features = data.getFeatures();
+            Predictions planned = p.predict(features);
+            for (String t : gather.signature().tasks()) {
+                assertClose(expected.get(GraphSignature.prediction(t)), planned.task(t), "plan's prediction of " + t);
+            }
         }
         try (Trainer a = new Trainer(oneHot, new Feeds(oneHot)); Trainer b = new Trainer(gather, new Feeds(gather))) {
             Map<String, INDArray> ga = a.gradients(data);
