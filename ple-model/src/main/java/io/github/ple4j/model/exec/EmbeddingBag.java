@@ -1,5 +1,7 @@
 package io.github.ple4j.model.exec;
 
+import java.util.List;
+
 /**
  * A pooled bag lookup the plan computes with one kernel in place of the graph's ops for it: {@code output[b] =
  * sum_l E[ids[b, l]]} over the ids that are not padding (negative), divided by max(1, their number) for a mean, as
@@ -12,5 +14,9 @@ package io.github.ple4j.model.exec;
  * @param table  the table [V, D] the bag looks up
  * @param mean   whether the pooling divides by the bag's size
  */
-public record EmbeddingBag(String output, String ids, String table, boolean mean) {
+public record EmbeddingBag(String output, String ids, String table, boolean mean) implements FusedOp {
+    @Override
+    public List<String> inputs() {
+        return List.of(ids, table);
+    }
 }

@@ -56,9 +56,9 @@ public final class ExecutionPlan implements AutoCloseable {
     private final Set<String> plannedOps;
     private final Map<Integer, INDArray> bound = new LinkedHashMap<>();
     private final BufferPool pool = new BufferPool();
-    /** Prefix of the order entries of {@link EmbeddingBag} kernels (SameDiff's op names never start with it). */
-    private static final String FUSED = "\u0000bag:";
-    private final Map<String, EmbeddingBag> fused = new HashMap<>();
+    /** Prefix of the order entries of {@link FusedOp} kernels (SameDiff's op names never start with it). */
+    private static final String FUSED = "\u0000fused:";
+    private final Map<String, FusedOp> fused = new HashMap<>();
     private long[][] lastPlaceholderShapes;
     private boolean closed;
     private Map<String, long[]> profile;
@@ -86,23 +86,26 @@ public final class ExecutionPlan implements AutoCloseable {
     }
 
     /**
-     * As {@link #ExecutionPlan(SameDiff, SameDiff, Collection)}, computing each {@link EmbeddingBag}'s output with
-     * one kernel instead of the graph's ops for it.
+     * As {@link #ExecutionPlan(SameDiff, SameDiff, Collection)}, computing the output of each {@link FusedOp} with
+     * its kernel instead of the graph's ops for it.
      *
-     * @param bags pooled bag lookups of the graph; those whose output the plan does not need are ignored
+     * @param fusedOps values of the graph to compute by kernel; those the plan does not need are ignored
      */
-    public ExecutionPlan(SameDiff sd, SameDiff arrays, Collection<String> outputs, Collection<EmbeddingBag> bags) {
+    public ExecutionPlan(SameDiff sd, SameDiff arrays, Collection<String> outputs,
+                         Collection<? extends FusedOp> fusedOps) {
         this.sd = sd;
         this.arrays = arrays;
         Map<String, Variable> vars = sd.getVariables();
         Map<String, SameDiffOp> ops = sd.getOps();
-        for (EmbeddingBag b : bags) {
-            for (String n : List.of(b.output(), b.ids(), b.table())) {
+        for (FusedOp f : fusedOps) {
+            List<String> names = new ArrayList<>(f.inputs());
+            names.add(f.output());
+            for (String n : names) {
                 if (!vars.containsKey(n)) {
-                    throw new IllegalArgumentException("the graph has no variable '" + n + "' for the bag " + b);
+                    throw new IllegalArgumentException("the graph has no variable '" + n + "' for " + f);
                 }
             }
-            fused.put(b.output(), b);
+            fused.put(f.output(), f);
         }
         // Which ops are needed, in dependency order (depth-first from the outputs).
         List<String> order = new ArrayList<>();
@@ -139,8 +142,8 @@ public final class ExecutionPlan implements AutoCloseable {
         this.outputIdx = Arrays.stream(outputNames).mapToInt(varIndex::get).toArray();
         this.plannedOps = done;
         for (String opName : order) {
-            EmbeddingBag bag = opName.startsWith(FUSED) ? fused.get(opName.substring(FUSED.length())) : null;
-            steps.add(bag != null ? bagStep(bag) : step(ops.get(opName).getOp()));
+            FusedOp f = opName.startsWith(FUSED) ? fused.get(opName.substring(FUSED.length())) : null;
+            steps.add(f != null ? fusedStep(f) : step(ops.get(opName).getOp()));
         }
         planLifetimes();
     }
@@ -186,12 +189,13 @@ public final class ExecutionPlan implements AutoCloseable {
                        List<String> order, Set<String> needed, Set<String> path) {
         Variable v = vars.get(var);
         needed.add(var);
-        EmbeddingBag bag = fused.get(var);
-        if (bag != null) {
+        FusedOp f = fused.get(var);
+        if (f != null) {
             String key = FUSED + var;
             if (done.add(key)) {
-                visit(bag.ids(), vars, ops, done, order, needed, path);
-                visit(bag.table(), vars, ops, done, order, needed, path);
+                for (String in : f.inputs()) {
+                    visit(in, vars, ops, done, order, needed, path);
+                }
                 order.add(key);
             }
             return;
@@ -223,10 +227,14 @@ public final class ExecutionPlan implements AutoCloseable {
         }
     }
 
-    private Step bagStep(EmbeddingBag bag) {
-        int[] inIdx = {varIndex.get(bag.ids()), varIndex.get(bag.table())};
-        return new EmbeddingBagStep(bag, inIdx, new int[]{varIndex.get(bag.output())},
-                new DataType[]{sd.getVariable(bag.output()).dataType()});
+    private Step fusedStep(FusedOp f) {
+        int[] inIdx = f.inputs().stream().mapToInt(varIndex::get).toArray();
+        int[] outIdx = {varIndex.get(f.output())};
+        DataType[] types = {sd.getVariable(f.output()).dataType()};
+        if (f instanceof EmbeddingBag b) {
+            return new EmbeddingBagStep(b, inIdx, outIdx, types);
+        }
+        return new EmbeddedInputStep((EmbeddedInput) f, inIdx, outIdx, types);
     }
 
     private Step step(DifferentialFunction df) {

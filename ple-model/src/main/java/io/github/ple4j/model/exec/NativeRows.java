@@ -176,6 +176,22 @@ final class NativeRows {
         }
     }
 
+    /**
+     * Copies row {@code row} of this array into row {@code toRow} of the wider {@code to}, from its column
+     * {@code toColumn} on (same type).
+     */
+    void copyRowInto(long row, NativeRows to, long toRow, int toColumn) {
+        int w = (int) (row / rowsPerWindow);
+        int at = (int) ((row - w * rowsPerWindow) * dim);
+        int tw = (int) (toRow / to.rowsPerWindow);
+        int tat = (int) ((toRow - tw * to.rowsPerWindow) * to.dim) + toColumn;
+        if (floats != null) {
+            to.floats[tw].put(tat, floats[w], at, dim);
+        } else {
+            to.doubles[tw].put(tat, doubles[w], at, dim);
+        }
+    }
+
     /** Sets row {@code row} to zeros. */
     void zeroRow(long row) {
         int w = (int) (row / rowsPerWindow);

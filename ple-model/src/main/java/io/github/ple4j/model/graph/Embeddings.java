@@ -72,7 +72,8 @@ final class Embeddings {
         for (CategoricalField f : in.bags()) {
             parts.add(bag(sd, dt, f, bags.get(f.name()), tables.get(f.table()), lookup));
         }
-        SDVariable x = parts.size() == 1 ? parts.get(0) : sd.concat("input/concat", 1, parts.toArray(new SDVariable[0]));
+        SDVariable x = parts.size() == 1 ? parts.get(0)
+                : sd.concat(GraphSignature.INPUT_CONCAT, 1, parts.toArray(new SDVariable[0]));
         if (lookup == EmbeddingLookup.GATHER && !in.categorical().isEmpty()) {
             SDVariable anchor = sd.var(GraphSignature.ANCHOR, Nd4j.zeros(dt, 1, in.width()));
             x = x.add(anchor).rename(GraphSignature.EMBEDDED_INPUT);
@@ -87,7 +88,7 @@ final class Embeddings {
 
     /**
      * A bag field pooled: [B, D], named {@link GraphSignature#pooled}. The execution plan computes a gather graph's
-     * pooled bags with one kernel ({@link PleGraph#bags()}); the trainer's scatter reproduces this pooling's gradient.
+     * pooled bags with one kernel ({@link PleGraph#fusedOps()}); the trainer's scatter reproduces this pooling's gradient.
      */
     private static SDVariable bag(SameDiff sd, DataType dt, CategoricalField f, SDVariable ids, SDVariable table,
                                   EmbeddingLookup lookup) {

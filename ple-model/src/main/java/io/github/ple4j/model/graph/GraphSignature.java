@@ -35,6 +35,8 @@ public final class GraphSignature {
      * tables.
      */
     public static final String EMBEDDED_INPUT = "embedding/input";
+    /** The concatenation of the input's parts (dense, single-valued fields, bags) when it has more than one. */
+    public static final String INPUT_CONCAT = "input/concat";
     /** The zero, never-trained [1, width] variable added to {@link #EMBEDDED_INPUT} so the graph differentiates it. */
     public static final String ANCHOR = "embedding/anchor";
     /** Value that pads a bag field's rows after their ids. */

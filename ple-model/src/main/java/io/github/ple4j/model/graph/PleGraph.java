@@ -2,9 +2,14 @@ package io.github.ple4j.model.graph;
 
 import io.github.ple4j.model.config.PleConfig;
 import io.github.ple4j.model.config.Pooling;
+import io.github.ple4j.model.config.CategoricalField;
+import io.github.ple4j.model.config.InputSpec;
+import io.github.ple4j.model.exec.EmbeddedInput;
 import io.github.ple4j.model.exec.EmbeddingBag;
+import io.github.ple4j.model.exec.FusedOp;
 import org.nd4j.autodiff.samediff.SameDiff;
 
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -32,18 +37,29 @@ public record PleGraph(SameDiff sameDiff, PleConfig config, GraphSignature signa
     }
 
     /**
-     * The pooled bag lookups an execution plan over this graph computes with one kernel each (gather graphs; the
-     * one-hot graph pools by products).
+     * The values an execution plan over this graph computes with kernels of its own (gather graphs; the one-hot graph
+     * has none): each pooled bag, and the concatenated input when it has several parts. {@code -Dple4j.exec.fused=false}
+     * runs the graph's own ops instead (for comparison).
      */
-    public List<EmbeddingBag> bags() {
-        if (lookup != EmbeddingLookup.GATHER) {
+    public List<FusedOp> fusedOps() {
+        if (lookup != EmbeddingLookup.GATHER || !Boolean.parseBoolean(System.getProperty("ple4j.exec.fused", "true"))) {
             return List.of();
         }
-        return config.inputs().bags().stream()
-                .map(f -> new EmbeddingBag(GraphSignature.pooled(f.name()),
-                        GraphSignature.bag(f.name()), GraphSignature.table(f.table()),
-                        f.bag().pooling() == Pooling.MEAN))
-                .toList();
+        InputSpec in = config.inputs();
+        List<FusedOp> ops = new ArrayList<>();
+        List<String> pooled = new ArrayList<>();
+        for (CategoricalField f : in.bags()) {
+            ops.add(new EmbeddingBag(GraphSignature.pooled(f.name()), GraphSignature.bag(f.name()),
+                    GraphSignature.table(f.table()), f.bag().pooling() == Pooling.MEAN));
+            pooled.add(GraphSignature.pooled(f.name()));
+        }
+        int parts = (in.denseSize() > 0 ? 1 : 0) + in.categorical().size();
+        if (parts > 1) {
+            List<String> tables = in.singleValued().stream().map(f -> GraphSignature.table(f.table())).toList();
+            ops.add(new EmbeddedInput(GraphSignature.INPUT_CONCAT, in.denseSize() > 0 ? GraphSignature.DENSE : null,
+                    tables.isEmpty() ? null : GraphSignature.CATEGORICAL, tables, pooled));
+        }
+        return ops;
     }
 
     /** Names of all trainable parameters: the flat ones (sorted), then the sparse tables. */

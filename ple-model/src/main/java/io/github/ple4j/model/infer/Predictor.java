@@ -151,7 +151,7 @@ public final class Predictor implements AutoCloseable {
         if (closed) {
             throw new IllegalStateException("the predictor is closed");
         }
-        ExecutionPlan p = new ExecutionPlan(graph.sameDiff(), graph.sameDiff(), outputs, graph.bags());
+        ExecutionPlan p = new ExecutionPlan(graph.sameDiff(), graph.sameDiff(), outputs, graph.fusedOps());
         if (profiling) {
             p.startProfiling();
         }

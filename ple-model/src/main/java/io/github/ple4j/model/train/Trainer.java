@@ -109,7 +109,7 @@ public final class Trainer implements AutoCloseable {
         if (tables != null) {
             requested.addAll(tables.requiredOutputs());
         }
-        this.plan = new ExecutionPlan(sd.getFunction("grad"), sd, requested, graph.bags());
+        this.plan = new ExecutionPlan(sd.getFunction("grad"), sd, requested, graph.fusedOps());
         for (String p : params) {
             if (gradientNames.containsKey(p)) {
                 plan.bindOutput(gradientNames.get(p), flat.view(gradient, p));

@@ -359,14 +359,14 @@ class ExecutionPlanTest {
                     .task(TaskSpec.binary("a", 3)).task(TaskSpec.regression("b", 2))
                     .extraction(ExtractionSpec.ple(1, 1, 1, 3)).dataType(dt).build();
             PleGraph g = PleGraphBuilder.build(cfg, EmbeddingLookup.GATHER);
-            assertEquals(2, g.bags().size());
+            assertEquals(3, g.fusedOps().size(), "two bags and the input");
             GraphTestSupport.randomizeParameters(g, 5, 0.7);
             Map<String, INDArray> ph = new Feeds(g).batch(GraphTestSupport.batch(cfg, 8, 11, true), null);
             List<String> outs = new ArrayList<>(g.signature().predictionOutputs());
             outs.add(GraphSignature.pooled("history"));
             outs.add(GraphSignature.pooled("tags"));
             Map<String, INDArray> expected = GraphTestSupport.outputs(g.sameDiff(), ph, outs.toArray(new String[0]));
-            try (ExecutionPlan plan = new ExecutionPlan(g.sameDiff(), g.sameDiff(), outs, g.bags())) {
+            try (ExecutionPlan plan = new ExecutionPlan(g.sameDiff(), g.sameDiff(), outs, g.fusedOps())) {
                 plan.startProfiling();
                 Map<String, INDArray> actual = plan.run(ph);
                 for (String o : outs) {
@@ -374,7 +374,9 @@ class ExecutionPlanTest {
                 }
                 Map<String, long[]> profile = plan.profile();
                 assertEquals(2, profile.get("embedding_bag (fused)")[1]);
-                assertEquals(1, profile.get("gather (rewritten)")[1], "only the single-valued field is gathered");
+                assertEquals(1, profile.get("embedded_input (fused)")[1]);
+                assertFalse(profile.containsKey("gather (rewritten)"), "no gather op runs: " + profile.keySet());
+                assertFalse(profile.containsKey("concat (rewritten)"), "no concat op runs: " + profile.keySet());
                 INDArray bad = ph.get(GraphSignature.bag("tags")).dup();
                 bad.putScalar(new long[]{3, 0}, 4);
                 Map<String, INDArray> broken = new LinkedHashMap<>(ph);
@@ -382,6 +384,13 @@ class ExecutionPlanTest {
                 IllegalStateException e = assertThrows(IllegalStateException.class, () -> plan.run(broken));
                 assertEquals("the pooled bag 'embedding/bag/tags' (ids input/bag/tags, table embedding/tags) failed: "
                         + "id 4 at row 3, position 0 is outside the table's 4 rows", e.getMessage());
+                INDArray badIds = ph.get(GraphSignature.CATEGORICAL).dup();
+                badIds.putScalar(new long[]{5, 0}, -2);
+                Map<String, INDArray> brokenIds = new LinkedHashMap<>(ph);
+                brokenIds.put(GraphSignature.CATEGORICAL, badIds);
+                e = assertThrows(IllegalStateException.class, () -> plan.run(brokenIds));
+                assertEquals("the embedded input 'input/concat' failed: id -2 at row 5, column 0 is outside the 7 rows"
+                        + " of 'embedding/user'", e.getMessage());
             }
         }
     }
@@ -415,6 +424,14 @@ class ExecutionPlanTest {
                 }
                 assertEquals(4, plan.profile().get("add (rewritten)")[1], t + ": the column broadcast is libnd4j's");
                 assertEquals(1, plan.profile().get("add")[1]);
+                int rows = AddStep.MAX_LENGTH / 4 + 1;
+                Map<String, INDArray> large = new LinkedHashMap<>(ph);
+                large.put("x", Nd4j.rand(t, rows, 4));
+                large.put("y", Nd4j.rand(t, rows, 4));
+                large.put("col", Nd4j.rand(t, rows, 1));
+                plan.startProfiling();
+                assertEquals(GraphTestSupport.outputs(sd, large, "bias").get("bias"), plan.run(large).get("bias"));
+                assertFalse(plan.profile().containsKey("add (rewritten)"), t + ": large sums are libnd4j's");
             }
         }
     }
