@@ -22,7 +22,7 @@ if [ "${1:-}" = "--docs" ]; then
   shift
 fi
 out="${1:-$root/target/ple-report/compare}"
-mkdir -p "$out"
+mkdir -p "$out/ple4j"
 THREADS="${THREADS:-1 2}"
 DENSE_CONFIGS="${DENSE_CONFIGS:-paddle-census large}"
 DENSE_BATCHES="${DENSE_BATCHES:-256 1024}"
