@@ -1,13 +1,8 @@
 package io.github.ple4j.model.exec;
 
-import org.bytedeco.javacpp.DoublePointer;
-import org.bytedeco.javacpp.FloatPointer;
 import org.nd4j.autodiff.functions.DifferentialFunction;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
-
-import java.nio.DoubleBuffer;
-import java.nio.FloatBuffer;
 
 /**
  * {@code add} of two small arrays of one shape, or of a small matrix [..., n] and a row [1, n] or [n] broadcast over
@@ -44,7 +39,7 @@ final class AddStep extends BufferedStep {
             buffers = new INDArray[0];
             DataType t = a.dataType();
             if ((t == DataType.FLOAT || t == DataType.DOUBLE) && b.dataType() == t && outTypes[0] == t
-                    && direct(a) && direct(b) && a.rank() >= 1 && b.rank() >= 1) {
+                    && ArrayViews.direct(a) && ArrayViews.direct(b) && a.rank() >= 1 && b.rank() >= 1) {
                 if (java.util.Arrays.equals(a.shape(), b.shape())) {
                     full = 0;
                     supported = true;
@@ -62,7 +57,7 @@ final class AddStep extends BufferedStep {
             if (supported) {
                 INDArray f = full == 0 ? a : b;
                 buffers = new INDArray[]{newBuffer(0, t, f.shape())};
-                if (!direct(buffers[0])) {
+                if (!ArrayViews.direct(buffers[0])) {
                     freeBuffers();
                     buffers = new INDArray[0];
                     supported = false;
@@ -87,14 +82,14 @@ final class AddStep extends BufferedStep {
                 if (fb == null || fb.length != m) {
                     fb = new float[m];
                 }
-                floats(big).get(0, fa, 0, n);
-                floats(small).get(0, fb, 0, m);
+                NativeArrays.floats(big).get(0, fa, 0, n);
+                NativeArrays.floats(small).get(0, fb, 0, m);
                 for (int i = 0; i < n; i += m) {
                     for (int j = 0; j < m; j++) {
                         fa[i + j] += fb[j];
                     }
                 }
-                floats(result).put(0, fa, 0, n);
+                NativeArrays.floats(result).put(0, fa, 0, n);
             } else {
                 if (da == null || da.length != n) {
                     da = new double[n];
@@ -102,14 +97,14 @@ final class AddStep extends BufferedStep {
                 if (db == null || db.length != m) {
                     db = new double[m];
                 }
-                doubles(big).get(0, da, 0, n);
-                doubles(small).get(0, db, 0, m);
+                NativeArrays.doubleBuffer(big).get(0, da, 0, n);
+                NativeArrays.doubleBuffer(small).get(0, db, 0, m);
                 for (int i = 0; i < n; i += m) {
                     for (int j = 0; j < m; j++) {
                         da[i + j] += db[j];
                     }
                 }
-                doubles(result).put(0, da, 0, n);
+                NativeArrays.doubleBuffer(result).put(0, da, 0, n);
             }
         } catch (RuntimeException e) {
             throw failure(e, values);
@@ -126,23 +121,6 @@ final class AddStep extends BufferedStep {
         return full.length() % n == 0;
     }
 
-    /** A contiguous C-order array spanning its buffer, small enough for Java arrays. */
-    private static boolean direct(INDArray x) {
-        return ArrayViews.linear(x) && x.data().length() == x.length() && x.length() > 0
-                && x.length() <= Integer.MAX_VALUE;
-    }
-
-    private static FloatBuffer floats(INDArray x) {
-        FloatPointer p = new FloatPointer(x.data().addressPointer());
-        p.position(0).limit(x.length());
-        return p.asBuffer();
-    }
-
-    private static DoubleBuffer doubles(INDArray x) {
-        DoublePointer p = new DoublePointer(x.data().addressPointer());
-        p.position(0).limit(x.length());
-        return p.asBuffer();
-    }
 
     @Override
     String kind() {

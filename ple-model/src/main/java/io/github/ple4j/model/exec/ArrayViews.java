@@ -24,6 +24,19 @@ final class ArrayViews {
         return x.ordering() == 'c' && !x.isEmpty() && (Shape.hasDefaultStridesForShape(x) || x.elementWiseStride() == 1);
     }
 
+    /**
+     * True for a {@link #linear} array that spans its buffer, so that a direct buffer over the buffer's address
+     * pointer reads exactly its elements (a view's buffer starts at the view).
+     */
+    static boolean spansBuffer(INDArray x) {
+        return linear(x) && x.data().length() == x.length();
+    }
+
+    /** True for an array that {@link #spansBuffer} and fits Java arrays and NIO buffers (int-indexed). */
+    static boolean direct(INDArray x) {
+        return spansBuffer(x) && x.length() <= Integer.MAX_VALUE;
+    }
+
     /** The consecutive blocks of {@code whole} (read as a vector) shaped like {@code parts}: views, no copies. */
     static INDArray[] blocks(INDArray whole, INDArray[] parts) {
         INDArray flat = whole.reshape(whole.length());

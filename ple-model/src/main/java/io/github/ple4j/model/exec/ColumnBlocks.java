@@ -23,7 +23,7 @@ final class ColumnBlocks {
     static boolean supported(INDArray block, INDArray whole) {
         return block.dataType() == whole.dataType()
                 && (block.dataType() == DataType.FLOAT || block.dataType() == DataType.DOUBLE)
-                && direct(block) && direct(whole) && block.rank() == 2 && whole.rank() == 2
+                && ArrayViews.direct(block) && ArrayViews.direct(whole) && block.rank() == 2 && whole.rank() == 2
                 && block.size(0) == whole.size(0);
     }
 
@@ -37,10 +37,6 @@ final class ColumnBlocks {
             width += b.size(1);
         }
         return width == whole.size(1);
-    }
-
-    private static boolean direct(INDArray a) {
-        return ArrayViews.linear(a) && a.data().length() == a.length() && a.length() <= Integer.MAX_VALUE;
     }
 
     /** whole = [blocks[0], blocks[1], ...] along the columns. Requires {@link #supported(INDArray[], INDArray)}. */

@@ -1,6 +1,5 @@
 package io.github.ple4j.model.exec;
 
-import org.bytedeco.javacpp.LongPointer;
 import org.nd4j.autodiff.functions.DifferentialFunction;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -55,10 +54,9 @@ final class ColumnStep extends BufferedStep {
         if (!sameInputs(values)) {
             freeBuffers();
             supported = column >= 0 && ids.rank() == 2 && ids.dataType() == DataType.INT64
-                    && outTypes[0] == DataType.INT64 && column < ids.size(1) && ArrayViews.linear(ids)
-                    && ids.data().length() == ids.length() && ids.length() <= Integer.MAX_VALUE;
+                    && outTypes[0] == DataType.INT64 && column < ids.size(1) && ArrayViews.direct(ids);
             buffers = supported ? new INDArray[]{newBuffer(0, DataType.INT64, new long[]{ids.size(0)})} : new INDArray[0];
-            if (supported && !ArrayViews.linear(buffers[0])) {
+            if (supported && !ArrayViews.direct(buffers[0])) {
                 supported = false;
                 freeBuffers();
                 buffers = new INDArray[0];
@@ -71,16 +69,12 @@ final class ColumnStep extends BufferedStep {
         }
         INDArray result = buffers[0];
         if (result != lastOut) {
-            LongPointer p = new LongPointer(result.data().addressPointer());
-            p.position(0).limit(Math.max(1, result.length()));
-            outBuffer = p.asBuffer();
+            outBuffer = NativeArrays.longBuffer(result);
             lastOut = result;
         }
         int rows = (int) ids.size(0);
         int columns = (int) ids.size(1);
-        LongPointer p = new LongPointer(ids.data().addressPointer());
-        p.position(0).limit(Math.max(1, ids.length()));
-        LongBuffer src = p.asBuffer();
+        LongBuffer src = NativeArrays.longBuffer(ids);
         for (int r = 0; r < rows; r++) {
             outBuffer.put(r, src.get(r * columns + column));
         }

@@ -56,7 +56,7 @@ final class EmbeddedInputStep extends BufferedStep {
                 width += (int) a.size(1);
                 if (a != seen[i]) {
                     // a view into a larger array (a caller's slice of a batch, say) is copied once per run
-                    boolean spans = ArrayViews.linear(a) && a.data().length() == a.length();
+                    boolean spans = ArrayViews.spansBuffer(a);
                     rows[i] = NativeRows.of(spans ? a : a.dup('c'));
                     seen[i] = spans ? a : null;
                 }
@@ -95,14 +95,7 @@ final class EmbeddedInputStep extends BufferedStep {
             for (int c = 0; c < columns; c++) {
                 NativeRows t = rows[firstTable + c];
                 for (int b = 0; b < batch; b++) {
-                    if (b % LazyAdam.AHEAD == 0) {
-                        for (int k = b + LazyAdam.AHEAD; k < Math.min(b + 2 * LazyAdam.AHEAD, batch); k++) {
-                            long ahead = id[k * columns + c];
-                            if (ahead >= 0 && ahead < t.rows()) {
-                                touched += t.touch(ahead);
-                            }
-                        }
-                    }
+                    touched += t.readAhead(id, c, columns, b, (int) batch);
                     long v = id[b * columns + c];
                     if (v < 0 || v >= t.rows()) {
                         throw new IllegalArgumentException("id " + v + " at row " + b + ", column " + c + " is outside"

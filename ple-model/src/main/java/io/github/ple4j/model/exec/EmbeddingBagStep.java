@@ -73,13 +73,7 @@ final class EmbeddingBagStep extends BufferedStep {
                 int base = b * length;
                 for (int l = 0; l < length; l++) {
                     int i = base + l;
-                    if (i % LazyAdam.AHEAD == 0) {
-                        for (int k = i + LazyAdam.AHEAD; k < Math.min(i + 2 * LazyAdam.AHEAD, id.length); k++) {
-                            if (id[k] >= 0 && id[k] < rows) {
-                                touched += tableRows.touch(id[k]);
-                            }
-                        }
-                    }
+                    touched += tableRows.readAhead(id, 0, 1, i, id.length);
                     long v = id[i];
                     if (v < 0) {
                         continue;

@@ -32,13 +32,13 @@ final class GatherStep extends BufferedStep {
             freeBuffers();
             supported = table.rank() == 2 && ids.dataType().isIntType() && table.dataType() == outTypes[0]
                     && (table.dataType() == DataType.FLOAT || table.dataType() == DataType.DOUBLE)
-                    && ArrayViews.linear(table) && table.data().length() == table.length() && !ids.isEmpty();
+                    && ArrayViews.spansBuffer(table) && !ids.isEmpty();
             if (supported) {
                 long[] shape = new long[ids.rank() + 1];
                 System.arraycopy(ids.shape(), 0, shape, 0, ids.rank());
                 shape[ids.rank()] = table.size(1);
                 buffers = new INDArray[]{newBuffer(0, outTypes[0], shape)};
-                supported = ArrayViews.linear(buffers[0]) && buffers[0].data().length() == buffers[0].length();
+                supported = ArrayViews.spansBuffer(buffers[0]);
                 if (!supported) {
                     freeBuffers();
                     buffers = new INDArray[0];
@@ -70,14 +70,8 @@ final class GatherStep extends BufferedStep {
                     throw new IllegalArgumentException("id " + id[i] + " at position " + i + " is outside the table's "
                             + rows + " rows");
                 }
-                if (i % LazyAdam.AHEAD == 0) {
-                    // Start the memory reads of the next rows: random rows of a large table miss every cache.
-                    for (int k = i + LazyAdam.AHEAD; k < Math.min(i + 2 * LazyAdam.AHEAD, id.length); k++) {
-                        if (id[k] >= 0 && id[k] < rows) {
-                            touched += tableRows.touch(id[k]);
-                        }
-                    }
-                }
+                // Start the memory reads of the next rows: random rows of a large table miss every cache.
+                touched += tableRows.readAhead(id, 0, 1, i, id.length);
                 tableRows.copyRow(id[i], outRows, i);
             }
             sink += touched;

@@ -7,6 +7,10 @@ import org.bytedeco.javacpp.LongPointer;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
+import java.nio.DoubleBuffer;
+import java.nio.FloatBuffer;
+import java.nio.LongBuffer;
+
 /**
  * Bulk copies of small arrays (ids, row gradients) from native memory into Java arrays, in C order. ND4J's
  * {@code toLongVector} took 34 µs for 256 ids and {@code toLongMatrix} 7 ms for [256, 2]; a direct-buffer copy takes
@@ -16,22 +20,36 @@ public final class NativeArrays {
     private NativeArrays() {
     }
 
-    private static boolean direct(INDArray a) {
-        return ArrayViews.linear(a) && a.data().length() == a.length()
-                && a.length() <= Integer.MAX_VALUE;
+    /** A direct buffer over the elements of a FLOAT array that is {@link ArrayViews#direct}. */
+    static FloatBuffer floats(INDArray a) {
+        FloatPointer p = new FloatPointer(a.data().addressPointer());
+        p.position(0).limit(a.length());
+        return p.asBuffer();
+    }
+
+    /** A direct buffer over the elements of a DOUBLE array that is {@link ArrayViews#direct}. */
+    static DoubleBuffer doubleBuffer(INDArray a) {
+        DoublePointer p = new DoublePointer(a.data().addressPointer());
+        p.position(0).limit(a.length());
+        return p.asBuffer();
+    }
+
+    /** A direct buffer over the elements of an INT64 array that is {@link ArrayViews#direct}. */
+    static LongBuffer longBuffer(INDArray a) {
+        LongPointer p = new LongPointer(a.data().addressPointer());
+        p.position(0).limit(a.length());
+        return p.asBuffer();
     }
 
     /** The values of an integer array as longs. */
     public static long[] longs(INDArray a) {
         int n = (int) a.length();
-        if (a.dataType() == DataType.INT64 && direct(a)) {
+        if (a.dataType() == DataType.INT64 && ArrayViews.direct(a)) {
             long[] v = new long[n];
-            LongPointer p = new LongPointer(a.data().addressPointer());
-            p.position(0).limit(n);
-            p.asBuffer().get(v);
+            longBuffer(a).get(v);
             return v;
         }
-        if (a.dataType() == DataType.INT32 && direct(a)) {
+        if (a.dataType() == DataType.INT32 && ArrayViews.direct(a)) {
             int[] w = new int[n];
             IntPointer p = new IntPointer(a.data().addressPointer());
             p.position(0).limit(n);
@@ -48,18 +66,14 @@ public final class NativeArrays {
     /** The values of a floating-point array as doubles. */
     public static double[] doubles(INDArray a) {
         int n = (int) a.length();
-        if (direct(a) && a.dataType() == DataType.DOUBLE) {
+        if (ArrayViews.direct(a) && a.dataType() == DataType.DOUBLE) {
             double[] v = new double[n];
-            DoublePointer p = new DoublePointer(a.data().addressPointer());
-            p.position(0).limit(n);
-            p.asBuffer().get(v);
+            doubleBuffer(a).get(v);
             return v;
         }
-        if (direct(a) && a.dataType() == DataType.FLOAT) {
+        if (ArrayViews.direct(a) && a.dataType() == DataType.FLOAT) {
             float[] f = new float[n];
-            FloatPointer p = new FloatPointer(a.data().addressPointer());
-            p.position(0).limit(n);
-            p.asBuffer().get(f);
+            floats(a).get(f);
             double[] v = new double[n];
             for (int i = 0; i < n; i++) {
                 v[i] = f[i];
@@ -76,8 +90,7 @@ public final class NativeArrays {
      * @return false, writing nothing, when the array does not allow it (not contiguous, another type)
      */
     public static boolean write(INDArray a, long offset, double[] values, int len) {
-        if (!(ArrayViews.linear(a) && a.data().length() == a.length())
-                || offset < 0 || offset + len > a.length()) {
+        if (!ArrayViews.spansBuffer(a) || offset < 0 || offset + len > a.length()) {
             return false;
         }
         if (a.dataType() == DataType.FLOAT) {

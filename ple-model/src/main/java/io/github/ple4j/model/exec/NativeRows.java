@@ -154,6 +154,26 @@ final class NativeRows {
         floats[w].put(at, src, 0, dim);
     }
 
+    /**
+     * Read-ahead for a loop over ids: when {@code i} is a multiple of {@link LazyAdam#AHEAD}, {@link #touch}es the rows
+     * of {@code ids[offset + k * stride]} for k in [i + AHEAD, min(i + 2 AHEAD, count)), skipping ids outside the
+     * table, so that the cache misses of the next rows overlap with the work on this one.
+     *
+     * @return the values read, for the caller to keep (so that the reads are not optimised away)
+     */
+    double readAhead(long[] ids, int offset, int stride, int i, int count) {
+        double touched = 0;
+        if (i % LazyAdam.AHEAD == 0) {
+            for (int k = i + LazyAdam.AHEAD; k < Math.min(i + 2 * LazyAdam.AHEAD, count); k++) {
+                long id = ids[offset + k * stride];
+                if (id >= 0 && id < rows) {
+                    touched += touch(id);
+                }
+            }
+        }
+        return touched;
+    }
+
     private float[] scratch;
 
     private float[] scratch() {

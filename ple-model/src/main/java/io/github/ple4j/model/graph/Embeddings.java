@@ -66,7 +66,7 @@ final class Embeddings {
             SDVariable column = ids.get(SDIndex.all(), SDIndex.point(c));                          // [B]
             SDVariable table = tables.get(f.table());
             parts.add(lookup == EmbeddingLookup.GATHER
-                    ? gather(sd, dt, f, table, column)                                               // [B, D]
+                    ? sd.gather(table, column, 0)                                                   // [B, D]
                     : sd.oneHot(column, f.vocabularySize(), -1, 1.0, 0.0, dt).mmul(table));
         }
         for (CategoricalField f : in.bags()) {
@@ -81,11 +81,6 @@ final class Embeddings {
         return x;
     }
 
-    /** The rows [N, D] of ids [N] in the field's table (a graph constant: SameDiff does not differentiate it). */
-    private static SDVariable gather(SameDiff sd, DataType dt, CategoricalField f, SDVariable table, SDVariable ids) {
-        return sd.gather(table, ids, 0);
-    }
-
     /**
      * A bag field pooled: [B, D], named {@link GraphSignature#pooled}. The execution plan computes a gather graph's
      * pooled bags with one kernel ({@link PleGraph#fusedOps()}); the trainer's scatter reproduces this pooling's gradient.
@@ -97,7 +92,7 @@ final class Embeddings {
         SDVariable pooled;
         if (lookup == EmbeddingLookup.GATHER) {
             SDVariable safe = sd.reshape(sd.math.max(ids, zero), -1);                               // [B*L]
-            SDVariable rows = gather(sd, dt, f, table, safe);                                       // [B*L, D]
+            SDVariable rows = sd.gather(table, safe, 0);                                            // [B*L, D]
             SDVariable shape = sd.concat(0, sd.shape(ids).castTo(DataType.INT64),
                     sd.constant(Nd4j.createFromArray(new long[]{f.embeddingDim()})));              // [B, L, D]
             SDVariable perPosition = sd.reshape(rows, shape);

@@ -79,9 +79,6 @@ final class TableTraining implements AutoCloseable {
             for (String fieldName : t.fields()) {
                 CategoricalField f = in.categorical().stream().filter(c -> c.name().equals(fieldName)).findFirst()
                         .orElseThrow();
-                if (inputGradient == null) {
-                    continue;   // the input does not reach the loss
-                }
                 ls.add(f.multiValued()
                         ? new Lookup(GraphSignature.bag(f.name()), -1, offsets.get(f.name()),
                                 f.bag().pooling() == Pooling.MEAN)
