@@ -391,6 +391,23 @@ class ExecutionPlanTest {
                 e = assertThrows(IllegalStateException.class, () -> plan.run(brokenIds));
                 assertEquals("the embedded input 'input/concat' failed: id -2 at row 5, column 0 is outside the 7 rows"
                         + " of 'embedding/user'", e.getMessage());
+                // dense features given as a view into a wider array (not spanning its buffer): copied, same result
+                INDArray dense = ph.get(GraphSignature.DENSE);
+                INDArray wider = Nd4j.zeros(dense.dataType(), dense.size(0), dense.size(1) + 3);
+                INDArray view = wider.get(NDArrayIndex.all(), NDArrayIndex.interval(1, 1 + dense.size(1)));
+                view.assign(dense);
+                Map<String, INDArray> viewed = new LinkedHashMap<>(ph);
+                viewed.put(GraphSignature.DENSE, view);
+                Map<String, INDArray> fromView = plan.run(viewed);
+                for (String o : outs) {
+                    assertClose(expected.get(o), fromView.get(o), dt == ModelDataType.DOUBLE ? 1e-12 : 1e-6, "view " + o);
+                }
+            }
+            System.setProperty("ple4j.exec.fused", "false");
+            try {
+                assertEquals(List.of(), g.fusedOps(), "-Dple4j.exec.fused=false runs the graph's own ops");
+            } finally {
+                System.clearProperty("ple4j.exec.fused");
             }
         }
     }
