@@ -3,6 +3,7 @@ package io.github.ple4j.datavec;
 import org.datavec.api.writable.Writable;
 
 import java.util.Collection;
+import java.util.List;
 import java.util.stream.Collectors;
 
 /** Reading one field of a record, with errors that name the position, column, expectation and value. */
@@ -42,6 +43,31 @@ final class Fields {
                     prefix + "expected " + expected + " but found '" + s + "'", null);
         }
         return v;
+    }
+
+    /**
+     * The values of a multi-valued cell: {@code text} split at every occurrence of the literal {@code separator},
+     * each part trimmed if asked, empty parts skipped (so an empty cell is an empty bag). Clears {@code out} first.
+     */
+    static void splitBag(String text, String separator, boolean trim, List<String> out) {
+        out.clear();
+        int from = 0;
+        int n = text.length();
+        while (from <= n) {
+            int at = text.indexOf(separator, from);
+            int end = at < 0 ? n : at;
+            String part = text.substring(from, end);
+            if (trim) {
+                part = part.strip();
+            }
+            if (!part.isEmpty()) {
+                out.add(part);
+            }
+            if (at < 0) {
+                break;
+            }
+            from = at + separator.length();
+        }
     }
 
     /** {@code ['a', 'b']}. */

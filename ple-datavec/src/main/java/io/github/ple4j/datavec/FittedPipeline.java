@@ -27,19 +27,22 @@ import java.util.Objects;
  *   <li>{@link GraphSignature#DENSE} [B, F], F = {@code inputSpec().denseSize()}: the standardised numeric
  *       columns {@code (x - mean) / std}, then per one-hot column a block of V + 1 slots (slot 0 for a value
  *       outside the vocabulary, slot i for the value with id i) — names in {@link #denseFeatureNames()};</li>
- *   <li>{@link GraphSignature#CATEGORICAL} [B, C]: per id-encoded column its id as a float, 0 for a value
- *       outside the vocabulary, 1..V otherwise;</li>
+ *   <li>{@link GraphSignature#CATEGORICAL} [B, C], INT64: per single-valued id column its id: 0 for a value
+ *       outside the vocabulary, 1..V otherwise; a hashed column's bucket 0..buckets-1;</li>
+ *   <li>per multi-valued column ({@link GraphSignature#bag}) [B, L], INT64: each row's ids (at most the column's
+ *       maxLength) followed by -1 up to L, the batch's longest bag;</li>
  *   <li>labels: one [B, 1] per task (0/1 for binary tasks, 0 where the label is missing);</li>
  *   <li>label masks: one [B, 1] per task, 1 where the record has that task's label and 0 where the label
- *       column holds a missing-label value (only that task's mask is 0).</li>
+ *       column holds a missing-label value or the record is outside the task's sample space (only that task's
+ *       mask is 0; paper Eq. 9).</li>
  * </ul>
- * All arrays are FLOAT.
+ * Dense, label and mask arrays are FLOAT.
  */
 public final class FittedPipeline {
     /** The "format" field of the JSON form. */
     public static final String FORMAT = "ple4j-datavec-pipeline";
     /** The JSON format version this class writes and the newest it reads. */
-    public static final int FORMAT_VERSION = 1;
+    public static final int FORMAT_VERSION = 2;
     /** Batches a prefetching iterator holds ahead. */
     public static final int PREFETCH_BATCHES = 4;
 
@@ -53,7 +56,8 @@ public final class FittedPipeline {
         List<CategoricalField> fields = new ArrayList<>();
         for (FittedCategorical c : state.categorical()) {
             if (c.encoding() == CategoricalEncoding.IDS) {
-                fields.add(new CategoricalField(c.field(), c.vocabularySize(), c.embeddingDim()));
+                CategoricalField f = new CategoricalField(c.field(), c.vocabularySize(), c.embeddingDim(), c.table(), null);
+                fields.add(c.multiValued() ? f.asBag(c.bag().maxLength(), c.bag().pooling()) : f);
             }
         }
         this.inputSpec = new InputSpec(encoder.denseWidth(), fields);
@@ -179,7 +183,7 @@ public final class FittedPipeline {
      *
      * @param records   the records, B of them (at least one)
      * @param signature the model's signature
-     * @return the dense matrix [B, F] and/or the categorical-id matrix [B, C]
+     * @return the dense matrix [B, F], the categorical-id matrix [B, C] and the bag arrays, those the model reads
      * @throws InvalidDataException naming the record (1-based) and column for bad values
      */
     public INDArray[] features(List<List<Writable>> records, GraphSignature signature) {
@@ -202,6 +206,7 @@ public final class FittedPipeline {
         if (inputSpec.hasCategorical()) {
             expected.add(GraphSignature.CATEGORICAL);
         }
+        inputSpec.bags().forEach(f -> expected.add(GraphSignature.bag(f.name())));
         if (!signature.featureInputs().equals(expected)) {
             throw new IllegalArgumentException("the model reads the feature arrays " + signature.featureInputs()
                     + " but this pipeline produces " + expected + " (dense size " + inputSpec.denseSize() + ", "

@@ -7,7 +7,10 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 
-/** Reads one task's label from a record: the label, or NaN when the record has no label for the task. */
+/**
+ * Reads one task's label from a record: the label, or NaN when the record has no label for the task (its label cell
+ * holds a missing-label value, or the record is outside the task's sample space; the label cell is then not read).
+ */
 final class LabelReader {
     private final TaskLabel task;
     private final List<String> missingValues;
@@ -16,6 +19,8 @@ final class LabelReader {
     private final Set<String> positive;
     private final Set<String> negative;
     private final boolean open;
+    private final int spaceColumn;
+    private final Set<String> space;
 
     LabelReader(TaskLabel task, List<String> missingValues, boolean trim) {
         this.task = task;
@@ -31,10 +36,20 @@ final class LabelReader {
             this.negative = Set.of();
             this.open = false;
         }
+        this.spaceColumn = task.sampleSpace() == null ? -1 : task.sampleSpace().column();
+        this.space = task.sampleSpace() == null ? Set.of() : new HashSet<>(task.sampleSpace().values());
+    }
+
+    /** Whether the record is in the task's sample space (always, without one). */
+    boolean inSampleSpace(RecordCursor.Row row) {
+        return spaceColumn < 0 || space.contains(Fields.text(row, spaceColumn, trim));
     }
 
     /** The label (0/1 for binary tasks), or NaN when the value is a missing-label value. */
     double read(RecordCursor.Row row) {
+        if (!inSampleSpace(row)) {
+            return Double.NaN;
+        }
         int col = task.column();
         String v = Fields.text(row, col, trim);
         if (missing.contains(v)) {

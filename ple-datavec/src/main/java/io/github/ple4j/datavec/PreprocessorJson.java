@@ -24,6 +24,34 @@ final class PreprocessorJson {
     private PreprocessorJson() {
     }
 
+    /**
+     * Version 1 had no sample spaces, hashed, multi-valued or shared-table columns and no truncation counts: the
+     * fields version 2 added get the values that mean "none".
+     */
+    private static void upgradeFromVersion1(com.fasterxml.jackson.databind.node.ObjectNode root) {
+        root.put("formatVersion", 2);
+        forEach(root.get("tasks"), t -> t.putNull("sampleSpace"));
+        forEach(root.get("categorical"), c -> {
+            c.put("maxSize", 0);
+            c.put("buckets", 0);
+            c.putNull("bag");
+            c.putNull("table");
+        });
+        if (root.get("summary") instanceof com.fasterxml.jackson.databind.node.ObjectNode summary) {
+            summary.putObject("truncatedBags");
+        }
+    }
+
+    private static void forEach(JsonNode array, java.util.function.Consumer<com.fasterxml.jackson.databind.node.ObjectNode> f) {
+        if (array != null && array.isArray()) {
+            for (JsonNode n : array) {
+                if (n instanceof com.fasterxml.jackson.databind.node.ObjectNode o) {
+                    f.accept(o);
+                }
+            }
+        }
+    }
+
     static String write(PreprocessorState state) {
         try {
             return MAPPER.writeValueAsString(state);
@@ -58,6 +86,9 @@ final class PreprocessorJson {
             throw new IllegalArgumentException(source + ": formatVersion " + version.asInt()
                     + " is newer than this version of ple-datavec reads (" + FittedPipeline.FORMAT_VERSION
                     + "); use a newer ple-datavec");
+        }
+        if (version.asInt() == 1) {
+            upgradeFromVersion1((com.fasterxml.jackson.databind.node.ObjectNode) root);
         }
         try {
             return MAPPER.treeToValue(root, PreprocessorState.class);

@@ -48,6 +48,13 @@ record PreprocessorState(String format, int formatVersion, int columnCount, bool
         dense.forEach(d -> claim(used, d.column(), d.name(), columnCount, "a dense feature"));
         categorical.forEach(c -> claim(used, c.column(), c.name(), columnCount, "a categorical feature"));
         tasks.forEach(t -> claim(used, t.column(), t.columnName(), columnCount, "the label of task '" + t.name() + "'"));
+        for (TaskLabel t : tasks) {
+            if (t.sampleSpace() != null && t.sampleSpace().column() >= columnCount) {
+                throw new IllegalArgumentException("task '" + t.name() + "': the sample space column "
+                        + Columns.label(t.sampleSpace().column(), t.sampleSpace().columnName()) + " is outside the "
+                        + columnCount + " columns of a record");
+            }
+        }
         Set<String> names = new HashSet<>();
         for (TaskLabel t : tasks) {
             if (!names.add(t.name())) {

@@ -71,15 +71,41 @@ final class RecordBatchIterator implements CloseableMultiDataSetIterator {
         return mds;
     }
 
-    /** The feature arrays of the first {@code n} rows, in the order of the signature's feature inputs. */
+    /**
+     * The feature arrays of the first {@code n} rows, in the order of the signature's feature inputs: dense FLOAT
+     * [n, F], ids INT64 [n, C], and per bag field INT64 [n, L] with L the batch's longest bag (at least 1), each
+     * row's ids followed by {@link GraphSignature#BAG_PADDING}.
+     */
     static INDArray[] features(RowEncoder encoder, List<String> featureInputs, RowEncoder.Batch b, int n) {
         INDArray[] features = new INDArray[featureInputs.size()];
         for (int i = 0; i < features.length; i++) {
             String name = featureInputs.get(i);
-            features[i] = name.equals(GraphSignature.DENSE) ? matrix(b.dense, n, encoder.denseWidth())
-                    : matrix(b.ids, n, encoder.idWidth());
+            if (name.equals(GraphSignature.DENSE)) {
+                features[i] = matrix(b.dense, n, encoder.denseWidth());
+            } else if (name.equals(GraphSignature.CATEGORICAL)) {
+                int len = n * encoder.idWidth();
+                long[] ids = b.ids.length == len ? b.ids : Arrays.copyOf(b.ids, len);
+                features[i] = Nd4j.createFromArray(ids).reshape('c', n, encoder.idWidth());
+            } else {
+                features[i] = bag(encoder, b, encoder.bagIndex(name.substring(GraphSignature.bag("").length())), n);
+            }
         }
         return features;
+    }
+
+    private static INDArray bag(RowEncoder encoder, RowEncoder.Batch b, int field, int n) {
+        int[] length = b.bagLength[field];
+        int max = encoder.bagMaxLength(field);
+        int width = 1;
+        for (int r = 0; r < n; r++) {
+            width = Math.max(width, length[r]);
+        }
+        long[] out = new long[n * width];
+        Arrays.fill(out, GraphSignature.BAG_PADDING);
+        for (int r = 0; r < n; r++) {
+            System.arraycopy(b.bags[field], r * max, out, r * width, length[r]);
+        }
+        return Nd4j.createFromArray(out).reshape('c', n, width);
     }
 
     private static INDArray matrix(float[] data, int rows, int cols) {

@@ -7,6 +7,7 @@ import io.github.ple4j.datavec.schema.Columns;
 import io.github.ple4j.datavec.schema.LabelColumn;
 import io.github.ple4j.datavec.schema.LabelRule;
 import io.github.ple4j.datavec.schema.Names;
+import io.github.ple4j.datavec.schema.SampleSpace;
 import io.github.ple4j.datavec.schema.TaskLabel;
 import org.datavec.api.records.reader.RecordReader;
 import org.datavec.api.transform.schema.Schema;
@@ -37,6 +38,10 @@ public final class RecordPipeline {
 
     /** A categorical column resolved, with its field name. */
     record ResolvedCategorical(int index, String name, String field, CategoricalFeature feature) {
+        /** The table: the one named, or the field's own. */
+        String table() {
+            return feature.table() != null ? feature.table() : field;
+        }
     }
 
     private final Schema schema;
@@ -70,6 +75,7 @@ public final class RecordPipeline {
             resolvedDense.add(r);
         }
         Map<String, String> fields = new HashMap<>();
+        Map<String, ResolvedCategorical> tables = new HashMap<>();
         for (CategoricalFeature f : categorical) {
             Resolved r = resolve("categorical feature", f.column());
             claim(used, r, "a categorical feature");
@@ -80,7 +86,11 @@ public final class RecordPipeline {
                 throw new IllegalArgumentException("categorical columns " + other + " and " + describe(r)
                         + " both have the field name '" + field + "'; set one with CategoricalFeature.withField");
             }
-            resolvedCategorical.add(new ResolvedCategorical(r.index(), r.name(), field, f));
+            ResolvedCategorical rc = new ResolvedCategorical(r.index(), r.name(), field, f);
+            if (f.encoding() == CategoricalEncoding.IDS) {
+                checkSharedTable(tables.putIfAbsent(rc.table(), rc), rc);
+            }
+            resolvedCategorical.add(rc);
         }
         Map<String, Boolean> tasks = new HashMap<>();
         for (LabelColumn l : labels) {
@@ -97,7 +107,18 @@ public final class RecordPipeline {
             }
             Resolved r = resolve("task '" + l.task() + "'", l.column());
             claim(used, r, "the label of task '" + l.task() + "'");
-            resolvedTasks.add(new TaskLabel(l.task(), r.index(), r.name(), l.rule()));
+            TaskLabel.Space space = null;
+            if (l.sampleSpace() != null) {
+                SampleSpace ss = l.sampleSpace();
+                Resolved sr = resolve("task '" + l.task() + "' sample space", ss.column());
+                if (sr.index() == r.index()) {
+                    throw new IllegalArgumentException("task '" + l.task() + "': the sample space is decided by the task's "
+                            + "own label column " + describe(r) + "; name another column (the one that defines where the "
+                            + "task exists, e.g. the click column for a conversion task)");
+                }
+                space = new TaskLabel.Space(sr.index(), sr.name(), ss.values());
+            }
+            resolvedTasks.add(new TaskLabel(l.task(), r.index(), r.name(), l.rule(), space));
         }
     }
 
@@ -122,6 +143,27 @@ public final class RecordPipeline {
                     + schema.numColumns() + " columns (indices 0.." + (schema.numColumns() - 1) + ")");
         }
         return new Resolved(index, schema.getName(index));
+    }
+
+    /** Columns that share a table share its vocabulary, so they must agree on how it is built. */
+    private static void checkSharedTable(ResolvedCategorical first, ResolvedCategorical c) {
+        if (first == null) {
+            return;
+        }
+        CategoricalFeature a = first.feature();
+        CategoricalFeature b = c.feature();
+        String both = "categorical columns " + describe(new Resolved(first.index(), first.name())) + " and "
+                + describe(new Resolved(c.index(), c.name())) + " share the table '" + c.table() + "' but ";
+        if (a.embeddingDim() != b.embeddingDim()) {
+            throw new IllegalArgumentException(both + "have embeddingDim " + a.embeddingDim() + " and " + b.embeddingDim());
+        }
+        if (a.buckets() != b.buckets()) {
+            throw new IllegalArgumentException(both + "have buckets " + a.buckets() + " and " + b.buckets());
+        }
+        if (a.minCount() != b.minCount() || a.maxSize() != b.maxSize()) {
+            throw new IllegalArgumentException(both + "have minCount " + a.minCount() + " and " + b.minCount()
+                    + ", maxSize " + a.maxSize() + " and " + b.maxSize() + "; one vocabulary is fitted for the table");
+        }
     }
 
     private static void claim(Map<Integer, String> used, Resolved r, String role) {
@@ -284,6 +326,21 @@ public final class RecordPipeline {
         public Builder binaryLabel(String task, String column, Collection<String> positive, Collection<String> negative) {
             return label(new LabelColumn(task, ColumnRef.name(column),
                     LabelRule.Binary.closed(List.copyOf(positive), List.copyOf(negative))));
+        }
+
+        /**
+         * Restricts a declared task to a sample space (paper Eq. 9): its mask is 1 only on rows whose
+         * {@code space.column()} holds one of {@code space.values()} (and whose label is not missing).
+         */
+        public Builder sampleSpace(String task, SampleSpace space) {
+            for (int i = 0; i < labels.size(); i++) {
+                if (labels.get(i).task().equals(task)) {
+                    labels.set(i, labels.get(i).withSampleSpace(space));
+                    return this;
+                }
+            }
+            throw new IllegalArgumentException("sampleSpace: no task '" + task + "' has been declared; the tasks are "
+                    + labels.stream().map(LabelColumn::task).toList());
         }
 
         /** A regression task: the column is a number. */

@@ -1,9 +1,11 @@
 package io.github.ple4j.datavec;
 
+import io.github.ple4j.datavec.schema.BagColumn;
 import io.github.ple4j.datavec.schema.CategoricalEncoding;
 import io.github.ple4j.datavec.schema.Columns;
 import io.github.ple4j.datavec.schema.DenseStats;
 import io.github.ple4j.datavec.schema.FittedCategorical;
+import io.github.ple4j.model.config.IdHashing;
 
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -11,20 +13,28 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
-/** Turns records into rows of the dense, id, label and mask arrays with the fitted statistics. */
+/** Turns records into rows of the dense, id, bag, label and mask arrays with the fitted statistics. */
 final class RowEncoder {
     /** Row-major buffers for up to {@code capacity} rows. */
     static final class Batch {
         final int capacity;
         final float[] dense;
-        final float[] ids;
+        final long[] ids;
+        /** Per bag field: {@code capacity x maxLength} ids, the first {@code bagLength[f][r]} of row r in use. */
+        final long[][] bags;
+        final int[][] bagLength;
         final float[][] labels;
         final float[][] masks;
 
-        Batch(int capacity, int denseWidth, int idWidth, int tasks) {
+        Batch(int capacity, int denseWidth, int idWidth, int[] bagMax, int tasks) {
             this.capacity = capacity;
             this.dense = new float[capacity * denseWidth];
-            this.ids = new float[capacity * idWidth];
+            this.ids = new long[capacity * idWidth];
+            this.bags = new long[bagMax.length][];
+            this.bagLength = new int[bagMax.length][capacity];
+            for (int f = 0; f < bagMax.length; f++) {
+                bags[f] = new long[capacity * bagMax[f]];
+            }
             this.labels = new float[tasks][capacity];
             this.masks = new float[tasks][capacity];
         }
@@ -35,38 +45,59 @@ final class RowEncoder {
     private final int idWidth;
     /** Per categorical column: offset of its one-hot block in the dense row, or -1. */
     private final int[] oneHotOffset;
-    /** Per categorical column: its column in the id matrix, or -1. */
+    /** Per categorical column: its column in the id matrix, its bag field index, or -1. */
     private final int[] idColumn;
+    private final int[] bagField;
+    /** Per bag field: its maxLength. */
+    private final int[] bagMax;
+    private final List<String> bagNames;
     private final List<Map<String, Integer>> ids = new ArrayList<>();
     private final LabelReader[] labels;
+    private final List<String> parts = new ArrayList<>();
 
     RowEncoder(PreprocessorState state) {
         this.state = state;
         List<FittedCategorical> cats = state.categorical();
         oneHotOffset = new int[cats.size()];
         idColumn = new int[cats.size()];
+        bagField = new int[cats.size()];
         int offset = state.dense().size();
         int idCount = 0;
+        List<Integer> bagLengths = new ArrayList<>();
+        Map<String, Map<String, Integer>> shared = new HashMap<>();
+        List<String> bagNames = new ArrayList<>();
         for (int i = 0; i < cats.size(); i++) {
             FittedCategorical c = cats.get(i);
+            oneHotOffset[i] = -1;
+            idColumn[i] = -1;
+            bagField[i] = -1;
             if (c.encoding() == CategoricalEncoding.ONE_HOT) {
                 oneHotOffset[i] = offset;
-                idColumn[i] = -1;
                 offset += c.vocabularySize();
+            } else if (c.multiValued()) {
+                bagField[i] = bagLengths.size();
+                bagLengths.add(c.bag().maxLength());
+                bagNames.add(c.field());
             } else {
-                oneHotOffset[i] = -1;
                 idColumn[i] = idCount++;
             }
-            Map<String, Integer> m = new HashMap<>();
-            for (int v = 0; v < c.vocabulary().size(); v++) {
-                m.put(c.vocabulary().get(v), v + 1);
-            }
-            ids.add(m);
+            // Columns sharing a table hold equal vocabularies: one map serves them all.
+            ids.add(c.hashed() ? null : shared.computeIfAbsent(c.table(), t -> index(c.vocabulary())));
         }
         this.denseWidth = offset;
         this.idWidth = idCount;
+        this.bagMax = bagLengths.stream().mapToInt(Integer::intValue).toArray();
+        this.bagNames = List.copyOf(bagNames);
         this.labels = state.tasks().stream()
                 .map(t -> new LabelReader(t, state.missingLabelValues(), state.trim())).toArray(LabelReader[]::new);
+    }
+
+    private static Map<String, Integer> index(List<String> vocabulary) {
+        Map<String, Integer> m = new HashMap<>(Math.max(16, vocabulary.size() * 4 / 3 + 1));
+        for (int v = 0; v < vocabulary.size(); v++) {
+            m.put(vocabulary.get(v), v + 1);
+        }
+        return m;
     }
 
     int denseWidth() {
@@ -77,12 +108,17 @@ final class RowEncoder {
         return idWidth;
     }
 
+    /** Number of bag fields (each has an array of its own). */
+    int bagFields() {
+        return bagMax.length;
+    }
+
     int tasks() {
         return labels.length;
     }
 
     Batch newBatch(int capacity) {
-        return new Batch(capacity, denseWidth, idWidth, labels.length);
+        return new Batch(capacity, denseWidth, idWidth, bagMax, labels.length);
     }
 
     /** Writes row {@code r} of the batch (every cell of the row is written, so buffers can be reused). */
@@ -96,7 +132,7 @@ final class RowEncoder {
         }
     }
 
-    /** Writes the dense and id cells of row {@code r}; label columns are not read. */
+    /** Writes the dense, id and bag cells of row {@code r}; label columns are not read. */
     void encodeFeatures(RecordCursor.Row row, Batch b, int r) {
         Fields.checkWidth(row, state.columnCount());
         boolean trim = state.trim();
@@ -110,14 +146,39 @@ final class RowEncoder {
         }
         List<FittedCategorical> cats = state.categorical();
         for (int i = 0; i < cats.size(); i++) {
-            String v = Fields.text(row, cats.get(i).column(), trim);
-            int id = ids.get(i).getOrDefault(v, 0);
-            if (oneHotOffset[i] >= 0) {
-                b.dense[d0 + oneHotOffset[i] + id] = 1f;
+            FittedCategorical c = cats.get(i);
+            String v = Fields.text(row, c.column(), trim);
+            if (bagField[i] >= 0) {
+                BagColumn bag = c.bag();
+                Fields.splitBag(v, bag.separator(), trim, parts);
+                int f = bagField[i];
+                int n = Math.min(parts.size(), bagMax[f]);
+                int base = r * bagMax[f];
+                for (int j = 0; j < n; j++) {
+                    b.bags[f][base + j] = id(i, c, parts.get(j));
+                }
+                b.bagLength[f][r] = n;
+            } else if (oneHotOffset[i] >= 0) {
+                b.dense[d0 + oneHotOffset[i] + id(i, c, v)] = 1f;
             } else {
-                b.ids[r * idWidth + idColumn[i]] = id;
+                b.ids[r * idWidth + idColumn[i]] = id(i, c, v);
             }
         }
+    }
+
+    private int id(int column, FittedCategorical c, String value) {
+        Map<String, Integer> m = ids.get(column);
+        return m == null ? IdHashing.bucket(value, c.buckets()) : m.getOrDefault(value, 0);
+    }
+
+    /** Per bag field, its maxLength. */
+    int bagMaxLength(int field) {
+        return bagMax[field];
+    }
+
+    /** The index of the bag field named {@code field}, or -1. */
+    int bagIndex(String field) {
+        return bagNames.indexOf(field);
     }
 
     /** Names of the dense slots: numeric columns, then {@code field=value} and {@code field#oov} per one-hot block. */

@@ -253,10 +253,10 @@ class BadInputTest {
 
     @Test
     void jsonOfANewerFormatVersion() throws IOException {
-        String json = fitted().toJson().replace("\"formatVersion\" : 1", "\"formatVersion\" : 2");
+        String json = fitted().toJson().replace("\"formatVersion\" : 2", "\"formatVersion\" : 3");
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> FittedPipeline.fromJson(json, "bundle preprocessor.json"));
-        assertEquals("bundle preprocessor.json: formatVersion 2 is newer than this version of ple-datavec reads (1); "
+        assertEquals("bundle preprocessor.json: formatVersion 3 is newer than this version of ple-datavec reads (2); "
                 + "use a newer ple-datavec", e.getMessage());
     }
 

@@ -186,7 +186,7 @@ class RecordPipelineTest {
         FittedPipeline p = pipeline().fit(CsvFileReader.open(train));
         String json = p.toJson();
         assertTrue(json.contains("\"format\" : \"ple4j-datavec-pipeline\""), json);
-        assertTrue(json.contains("\"formatVersion\" : 1"), json);
+        assertTrue(json.contains("\"formatVersion\" : 2"), json);
         FittedPipeline back = FittedPipeline.fromJson(json);
         assertEquals(p, back);
         assertEquals(json, back.toJson());
