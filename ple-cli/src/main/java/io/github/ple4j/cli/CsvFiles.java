@@ -145,6 +145,53 @@ final class CsvFiles {
         }
     }
 
+    /**
+     * The part files an input names (a file, a directory of {@code .csv}/{@code .csv.gz} parts, or a glob), sorted
+     * by name.
+     */
+    static List<Path> shards(Path input) {
+        try {
+            return io.github.ple4j.datavec.records.Shards.resolve(input);
+        } catch (java.io.UncheckedIOException e) {
+            throw CliException.io(e.getMessage(), e);
+        }
+    }
+
+    /**
+     * The column names of sharded training data: those of its first part ({@link #columns(Path, CsvSpec)}); with a
+     * header, every other part's header must be the same.
+     */
+    static List<String> columns(List<Path> shards, CsvSpec csv) {
+        List<String> first = columns(shards.get(0), csv);
+        if (csv.header()) {
+            for (Path p : shards.subList(1, shards.size())) {
+                List<String> h = readHeader(p, csv);
+                if (!h.equals(first)) {
+                    throw CliException.badData(p + ", line 1: the header " + h + " differs from the header " + first
+                            + " of the first part " + shards.get(0) + "; every part of an input must have the same columns",
+                            null);
+                }
+            }
+        }
+        return first;
+    }
+
+    /** {@link #checkHeader(Path, CsvSpec, List)} for every part. */
+    static void checkHeader(List<Path> shards, CsvSpec csv, List<String> expected) {
+        for (Path p : shards) {
+            checkHeader(p, csv, expected);
+        }
+    }
+
+    /**
+     * A record reader over the parts in order, each skipping its header line if there is one; with a shard seed the
+     * part order is reshuffled every epoch.
+     */
+    static io.github.ple4j.datavec.records.ShardedCsvReader reader(List<Path> shards, CsvSpec csv, Long shardSeed) {
+        return new io.github.ple4j.datavec.records.ShardedCsvReader(shards, csv.delimiterChar(), csv.header() ? 1 : 0,
+                shardSeed);
+    }
+
     /** A DataVec record reader over the file, skipping the header line if there is one. */
     static CsvFileReader reader(Path file, CsvSpec csv) {
         if (!Files.isRegularFile(file)) {

@@ -40,6 +40,28 @@ record DataFiles(String train, String valid) {
         }
     }
 
+    /**
+     * The fingerprint of an input's parts: the file's own for one part; for several, their count, total size and
+     * the SHA-256 of every part's name and fingerprint in order.
+     */
+    static String fingerprint(java.util.List<Path> shards) {
+        if (shards.size() == 1) {
+            return fingerprint(shards.get(0));
+        }
+        try {
+            MessageDigest md = MessageDigest.getInstance("SHA-256");
+            long total = 0;
+            for (Path p : shards) {
+                String f = fingerprint(p);
+                total += Long.parseLong(f.split(" ")[1]);
+                md.update((p.getFileName() + "\n" + f + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            }
+            return shards.size() + " parts, bytes " + total + " sha256 " + HexFormat.of().formatHex(md.digest());
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     /** Size and SHA-256 of a file (the training data must not change between a run and its resumption). */
     static String fingerprint(Path file) {
         if (!Files.isRegularFile(file)) {

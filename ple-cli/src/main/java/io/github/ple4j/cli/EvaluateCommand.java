@@ -14,6 +14,7 @@ import picocli.CommandLine.ParentCommand;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 
@@ -32,7 +33,8 @@ final class EvaluateCommand implements Callable<Integer> {
 
     @Option(names = "--model", required = true, paramLabel = "FILE", description = "Model file written by 'ple train'.")
     Path model;
-    @Option(names = "--data", required = true, paramLabel = "CSV", description = "Labelled data (.csv or .csv.gz).")
+    @Option(names = "--data", required = true, paramLabel = "CSV",
+            description = "Labelled data: a .csv or .csv.gz file, a directory of part files, or a glob.")
     Path data;
     @Option(names = "--format", paramLabel = "FORMAT", defaultValue = "table",
             description = "What to print: table or json. Default: ${DEFAULT-VALUE}.")
@@ -54,10 +56,11 @@ final class EvaluateCommand implements Callable<Integer> {
         root.applyThreads();
         PrintWriter out = root.spec.commandLine().getOut();
         try (LoadedModel m = LoadedModel.load(model)) {
-            CsvFiles.checkHeader(data, m.job().csv(), m.columns());
+            List<Path> shards = CsvFiles.shards(data);
+            CsvFiles.checkHeader(shards, m.job().csv(), m.columns());
             int batch = batchSize != null ? batchSize : m.job().batchSize();
             EvaluationReport report;
-            try (CloseableMultiDataSetIterator it = m.pipeline().iterator(CsvFiles.reader(data, m.job().csv()),
+            try (CloseableMultiDataSetIterator it = m.pipeline().iterator(CsvFiles.reader(shards, m.job().csv(), null),
                     m.model().config(), batch)) {
                 report = m.model().evaluate(it);
             }

@@ -5,6 +5,8 @@ import io.github.ple4j.cli.job.JobConfig;
 import io.github.ple4j.cli.job.JobConfigException;
 import io.github.ple4j.cli.job.JobJson;
 import io.github.ple4j.cli.job.LabelSpec;
+import io.github.ple4j.cli.job.SampleSpaceSpec;
+import io.github.ple4j.cli.job.ShuffleSpec;
 import io.github.ple4j.model.config.EmbeddingOptimizerSpec;
 import io.github.ple4j.model.config.OptimizerSpec;
 import io.github.ple4j.model.config.TaskType;
@@ -15,7 +17,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The options of {@code ple train} that describe the job: a job config file, or the CSV layout, column roles and
@@ -49,6 +53,29 @@ final class JobOptions {
             description = "Label texts meaning 'no label for this task' besides the empty field.")
     List<String> missingLabels;
 
+    @Option(names = "--bags", split = ",", paramLabel = "COLUMN",
+            description = "Multi-valued categorical columns ('a|b|c'): each row's values looked up and mean-pooled.")
+    List<String> bags;
+    @Option(names = "--bag-separator", paramLabel = "S", description = "The text between a bag's values. Default: '|'.")
+    String bagSeparator;
+    @Option(names = "--max-bag-length", paramLabel = "N", description = "Values a bag keeps (longer bags are cut). Default: 50.")
+    Integer maxBagLength;
+    @Option(names = "--hash", split = ",", paramLabel = "COLUMN=BUCKETS",
+            description = "Hash an --ids or --bags column into BUCKETS ids instead of fitting a vocabulary (repeatable).")
+    List<String> hash;
+    @Option(names = "--max-vocabulary", paramLabel = "N",
+            description = "Keep at most the N most frequent values of every fitted vocabulary. Default: no limit.")
+    Integer maxVocabulary;
+    @Option(names = "--sample-space", paramLabel = "TASK=COLUMN:VALUE,..",
+            description = "Define a task only on rows whose COLUMN holds one of the values, e.g. cvr=click:1 (paper Eq. 9; "
+                    + "repeatable).")
+    List<String> sampleSpaces;
+    @Option(names = "--shuffle-buffer", paramLabel = "ROWS",
+            description = "Override shuffle.bufferRows: training rows held by the shuffle buffer (1: file order). Default: 10000.")
+    Integer shuffleBuffer;
+    @Option(names = "--shuffle-seed", paramLabel = "N", description = "Override shuffle.seed. Default: the model's seed.")
+    Long shuffleSeed;
+
     @Option(names = "--epochs", paramLabel = "N", description = "Override training.epochs.")
     Integer epochs;
     @Option(names = "--batch-size", paramLabel = "N", description = "Override batchSize (default 256).")
@@ -64,11 +91,13 @@ final class JobOptions {
 
     private boolean csvFlagsGiven() {
         return delimiter != null || noHeader || columns != null || dense != null || ids != null || embeddingDim != null
-                || oneHot != null || binaryTasks != null || regressionTasks != null || missingLabels != null;
+                || oneHot != null || binaryTasks != null || regressionTasks != null || missingLabels != null || bags != null
+                || bagSeparator != null || maxBagLength != null || hash != null || maxVocabulary != null || sampleSpaces != null;
     }
 
     private boolean overridesGiven() {
-        return epochs != null || batchSize != null || learningRate != null || seed != null || embeddingOptimizer != null;
+        return epochs != null || batchSize != null || learningRate != null || seed != null || embeddingOptimizer != null
+                || shuffleBuffer != null || shuffleSeed != null;
     }
 
     /** The job the options describe, or null when they describe none (allowed with --resume). */
@@ -114,9 +143,37 @@ final class JobOptions {
         if (missingLabels != null) {
             missingLabels.stream().filter(m -> !missing.contains(m)).forEach(missing::add);
         }
+        for (String spec : sampleSpaces == null ? List.<String>of() : sampleSpaces) {
+            String[] tc = taskAndColumn("--sample-space", spec);
+            int colon = tc[1].indexOf(':');
+            if (colon <= 0 || colon == tc[1].length() - 1) {
+                throw CliException.usage("--sample-space must be TASK=COLUMN:VALUE,.. but was '" + spec + "'");
+            }
+            int k = -1;
+            for (int i = 0; i < labels.size(); i++) {
+                k = labels.get(i).task().equals(tc[0]) ? i : k;
+            }
+            if (k < 0) {
+                throw CliException.usage("--sample-space " + spec + ": no task '" + tc[0] + "'; the tasks are "
+                        + labels.stream().map(LabelSpec::task).toList());
+            }
+            LabelSpec l = labels.get(k);
+            labels.set(k, label(() -> l.withSampleSpace(new SampleSpaceSpec(tc[1].substring(0, colon),
+                    List.of(tc[1].substring(colon + 1).split(",", -1)))), "--sample-space " + spec));
+        }
+        Map<String, Integer> buckets = new LinkedHashMap<>();
+        for (String spec : hash == null ? List.<String>of() : hash) {
+            String[] cn = taskAndColumn("--hash", spec);
+            try {
+                buckets.put(cn[0], Integer.parseInt(cn[1]));
+            } catch (NumberFormatException e) {
+                throw CliException.usage("--hash must be COLUMN=BUCKETS with a whole number of buckets but was '" + spec + "'");
+            }
+        }
         String delim = delimiter == null ? null : delimiter.equalsIgnoreCase("tab") || delimiter.equals("\\t") ? "\t" : delimiter;
         try {
-            return new CsvSpec(delim, !noHeader, columns, dense, ids, embeddingDim, null, oneHot, null, labels, missing);
+            return new CsvSpec(delim, !noHeader, columns, dense, ids, embeddingDim, null, oneHot, null, labels, missing,
+                    bags, bagSeparator, null, maxBagLength, null, buckets, maxVocabulary, null);
         } catch (IllegalArgumentException e) {
             throw CliException.usage(e.getMessage());
         }
@@ -168,6 +225,11 @@ final class JobOptions {
             }
             if (seed != null) {
                 job = job.withModel(job.model().withSeed(seed));
+            }
+            if (shuffleBuffer != null || shuffleSeed != null) {
+                ShuffleSpec sh = job.shuffle();
+                job = job.withShuffle(new ShuffleSpec(shuffleBuffer != null ? shuffleBuffer : sh.bufferRows(),
+                        shuffleSeed != null ? shuffleSeed : sh.seed(), sh.shards()));
             }
             return job;
         } catch (IllegalArgumentException e) {

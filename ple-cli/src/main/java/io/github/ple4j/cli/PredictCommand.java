@@ -45,7 +45,9 @@ final class PredictCommand implements Callable<Integer> {
 
     @Option(names = "--model", required = true, paramLabel = "FILE", description = "Model file written by 'ple train'.")
     Path model;
-    @Option(names = "--data", required = true, paramLabel = "CSV", description = "Rows to score (.csv or .csv.gz).")
+    @Option(names = "--data", required = true, paramLabel = "CSV",
+            description = "Rows to score: a .csv or .csv.gz file, a directory of part files, or a glob (then the output's "
+                    + "first column 'part' names each row's part file).")
     Path data;
     @Option(names = "--out", required = true, paramLabel = "CSV", description = "Predictions file (replaced atomically).")
     Path out;
@@ -61,8 +63,14 @@ final class PredictCommand implements Callable<Integer> {
     @Option(names = "--batch-size", paramLabel = "N", defaultValue = "1024", description = "Rows per batch. Default: ${DEFAULT-VALUE}.")
     int batchSize;
 
-    private record Bad(long line, String text, String error) {
+    /** A bad row: its part (index in the part list), line, text and the error naming both. */
+    private record Bad(int part, long line, String text, String error) {
     }
+
+    /** The part file being read. */
+    private Path current;
+    private int part;
+    private boolean sharded;
 
     @Override
     public Integer call() throws IOException {
@@ -89,32 +97,39 @@ final class PredictCommand implements Callable<Integer> {
             List<Bad> bad = new ArrayList<>();
             long written = 0;
             long rows = 0;
-            try (CsvRows in = new CsvRows(data, m.job().csv(), m.columns());
-                 AtomicOutput output = new AtomicOutput(out)) {
-                int[] keepIndex = keepColumns(in);
+            List<Path> shards = CsvFiles.shards(data);
+            sharded = shards.size() > 1;
+            try (AtomicOutput output = new AtomicOutput(out)) {
                 Writer w = output.writer();
                 header(w, scorer.tasks(), fused);
-                List<CsvRows.Row> pending = new ArrayList<>(batchSize);
-                CsvRows.Row row;
-                while ((row = in.next()) != null) {
-                    rows++;
-                    if (!row.ok()) {
-                        bad.add(new Bad(row.line(), row.text(), data + ", line " + row.line() + ": " + row.error()));
-                    } else {
-                        pending.add(row);
-                    }
-                    if (pending.size() == batchSize) {
-                        written += score(scorer, pending, keepIndex, fused, doubles, w, bad);
-                        pending.clear();
-                    }
-                    if (!skipBadRows && bad.size() >= MAX_ERRORS) {
-                        break;
+                for (part = 0; part < shards.size() && (skipBadRows || bad.size() < MAX_ERRORS); part++) {
+                    current = shards.get(part);
+                    try (CsvRows in = new CsvRows(current, m.job().csv(), m.columns())) {
+                        int[] keepIndex = keepColumns(in);
+                        List<CsvRows.Row> pending = new ArrayList<>(batchSize);
+                        CsvRows.Row row;
+                        while ((row = in.next()) != null) {
+                            rows++;
+                            if (!row.ok()) {
+                                bad.add(new Bad(part, row.line(), row.text(), current + ", line " + row.line() + ": "
+                                        + row.error()));
+                            } else {
+                                pending.add(row);
+                            }
+                            if (pending.size() == batchSize) {
+                                written += score(scorer, pending, keepIndex, fused, doubles, w, bad);
+                                pending.clear();
+                            }
+                            if (!skipBadRows && bad.size() >= MAX_ERRORS) {
+                                break;
+                            }
+                        }
+                        if (!pending.isEmpty()) {
+                            written += score(scorer, pending, keepIndex, fused, doubles, w, bad);
+                        }
                     }
                 }
-                if (!pending.isEmpty()) {
-                    written += score(scorer, pending, keepIndex, fused, doubles, w, bad);
-                }
-                bad.sort(java.util.Comparator.comparingLong(Bad::line));
+                bad.sort(java.util.Comparator.comparingInt(Bad::part).thenComparingLong(Bad::line));
                 if (!bad.isEmpty() && !skipBadRows) {
                     for (int i = 0; i < Math.min(SHOWN_ERRORS, bad.size()); i++) {
                         err.println(bad.get(i).error());
@@ -174,7 +189,7 @@ final class PredictCommand implements Callable<Integer> {
         for (int i = 0; i < keep.size(); i++) {
             idx[i] = in.fileIndex(keep.get(i));
             if (idx[i] < 0) {
-                throw CliException.usage("--keep names the column '" + keep.get(i) + "' but " + data + " has no such column");
+                throw CliException.usage("--keep names the column '" + keep.get(i) + "' but " + current + " has no such column");
             }
         }
         return idx;
@@ -182,6 +197,9 @@ final class PredictCommand implements Callable<Integer> {
 
     private void header(Writer w, List<String> tasks, Map<String, Double> fused) throws IOException {
         List<String> cols = new ArrayList<>();
+        if (sharded) {
+            cols.add("part");
+        }
         cols.add("line");
         if (keep != null) {
             cols.addAll(keep);
@@ -212,7 +230,7 @@ final class PredictCommand implements Callable<Integer> {
                     good.add(r);
                     records.add(r.record());
                 } catch (InvalidDataException one) {
-                    bad.add(new Bad(r.line(), r.text(), describe(one, r.line())));
+                    bad.add(new Bad(part, r.line(), r.text(), describe(one, r.line())));
                 }
             }
             if (good.isEmpty() || (!skipBadRows)) {
@@ -254,6 +272,9 @@ final class PredictCommand implements Callable<Integer> {
         for (int i = 0; i < good.size(); i++) {
             CsvRows.Row r = good.get(i);
             List<String> cells = new ArrayList<>();
+            if (sharded) {
+                cells.add(current.getFileName().toString());
+            }
             cells.add(Long.toString(r.line()));
             for (int k : keepIndex) {
                 cells.add(CsvRows.field(r, k));
@@ -286,7 +307,7 @@ final class PredictCommand implements Callable<Integer> {
             if (task == null) {
                 ok.add(i);
             } else {
-                bad.add(new Bad(rows.get(i).line(), rows.get(i).text(), data + ", line " + rows.get(i).line()
+                bad.add(new Bad(part, rows.get(i).line(), rows.get(i).text(), current + ", line " + rows.get(i).line()
                         + ": the model's score for " + task + " is not finite (an input far outside the training range?)"));
             }
         }
@@ -296,7 +317,7 @@ final class PredictCommand implements Callable<Integer> {
     /** The error of a single-record batch, with the record number replaced by the file and line. */
     private String describe(InvalidDataException e, long line) {
         String column = e.column() >= 0 ? ", column " + (e.columnName() != null ? "'" + e.columnName() + "'" : e.column() + 1) : "";
-        return data + ", line " + line + column + ": " + e.detail();
+        return current + ", line " + line + column + ": " + e.detail();
     }
 
     private void writeRejects(Path file, List<Bad> bad) {

@@ -4,9 +4,11 @@ import io.github.ple4j.cli.job.CsvSpec;
 import io.github.ple4j.cli.job.JobConfig;
 import io.github.ple4j.cli.job.JobConfigException;
 import io.github.ple4j.cli.job.JobJson;
+import io.github.ple4j.cli.job.ShuffleSpec;
 import io.github.ple4j.datavec.CloseableMultiDataSetIterator;
 import io.github.ple4j.datavec.FittedPipeline;
 import io.github.ple4j.datavec.InvalidDataException;
+import io.github.ple4j.datavec.records.ShuffledRecordReader;
 import io.github.ple4j.model.PleModel;
 import io.github.ple4j.model.SaveOptions;
 import io.github.ple4j.model.config.EarlyStopping;
@@ -43,8 +45,9 @@ import java.util.concurrent.Callable;
                         + "--train and saved in the model file, so evaluate and predict apply the same transform.",
                 "Checkpoints (model + optimiser state + position in the data) are written atomically to "
                         + "--checkpoint-dir (default: OUT.checkpoints); after a crash, the same command with --resume "
-                        + "continues from the last one and reaches the same weights as an uninterrupted run. Rows are "
-                        + "read in file order (no shuffling), so shuffle the file beforehand if its order is not random.",
+                        + "continues from the last one and reaches the same weights as an uninterrupted run. Training rows "
+                        + "pass through a seeded shuffle buffer (job shuffle.bufferRows, default 10000; --shuffle-buffer) "
+                        + "and the parts of a sharded input are read in a new order every epoch.",
                 "A non-finite loss or gradient stops training (exit code 1), naming the step and the task; the last "
                         + "good checkpoint is kept."},
         footer = {"", "Example:", "  ple train --config job.json --train train.csv --valid valid.csv --out model.ple "
@@ -55,10 +58,14 @@ final class TrainCommand implements Callable<Integer> {
 
     @Mixin
     JobOptions jobOptions;
-    @Option(names = "--train", required = true, paramLabel = "CSV", description = "Training data (.csv or .csv.gz).")
+    @Option(names = "--train", required = true, paramLabel = "CSV",
+            description = "Training data: a .csv or .csv.gz file, a directory of such part files, or a glob ('logs/part-*.csv.gz').")
     Path train;
-    @Option(names = "--valid", paramLabel = "CSV", description = "Validation data, evaluated after every epoch (needed by early stopping).")
+    @Option(names = "--valid", paramLabel = "CSV",
+            description = "Validation data (a file, directory or glob), evaluated after every epoch (needed by early stopping).")
     Path valid;
+    private List<Path> trainShards;
+    private List<Path> validShards;
     @Option(names = "--out", required = true, paramLabel = "FILE", description = "Model file to write when training ends.")
     Path out;
 
@@ -96,6 +103,8 @@ final class TrainCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         checkOptions();
+        trainShards = CsvFiles.shards(train);
+        validShards = valid == null ? null : CsvFiles.shards(valid);
         root.applyThreads();
         Path outFile = out.toAbsolutePath();
         Path dir = checkpointDir != null ? checkpointDir.toAbsolutePath()
@@ -182,15 +191,13 @@ final class TrainCommand implements Callable<Integer> {
             throw CliException.usage("describe the data with --config JSON, or with --dense/--ids/--one-hot and "
                     + "--binary-task/--regression-task");
         }
-        String fingerprint = DataFiles.fingerprint(train);
-        List<String> cols = CsvFiles.columns(train, job.csv());
+        String fingerprint = DataFiles.fingerprint(trainShards);
+        List<String> cols = CsvFiles.columns(trainShards, job.csv());
         FittedPipeline fitted;
-        try (var reader = CsvFiles.reader(train, job.csv())) {
+        try (var reader = CsvFiles.reader(trainShards, job.csv(), null)) {
             fitted = job.pipeline(cols).fit(reader);
         } catch (InvalidDataException e) {
             throw e;
-        } catch (IOException e) {
-            throw CliException.io("cannot read " + train + ": " + e, e);
         } catch (IllegalArgumentException e) {
             throw new JobConfigException(jobOptions.source() + ": invalid job config: " + e.getMessage(), e);
         }
@@ -214,10 +221,22 @@ final class TrainCommand implements Callable<Integer> {
             throw new IllegalStateException(e);
         }
         out().printf(Locale.ROOT, "training %s on %s: %,d rows, %d task(s) %s, %d inputs (dense %d, categorical %d), "
-                        + "%,d parameters%n", pc.architecture(), train, fitted.summary().rows(), pc.tasks().size(),
+                        + "%,d parameters%n", pc.architecture(), train + (trainShards.size() > 1 ? " (" + trainShards.size()
+                        + " parts)" : ""), fitted.summary().rows(), pc.tasks().size(),
                 fitted.taskNames(), pc.inputs().width(), pc.inputs().denseSize(), pc.inputs().categorical().size(),
                 model.numParams());
-        model.attach(DataFiles.ATTACHMENT, new DataFiles(fingerprint, valid == null ? null : DataFiles.fingerprint(valid)).toJson());
+        fitted.summary().truncatedBags().forEach((field, n) -> out().printf(Locale.ROOT,
+                "note: %,d row(s) of bag column '%s' had more than %d values; they keep their first %d%n", n, field,
+                job.csv().maxBagLength(), job.csv().maxBagLength()));
+        for (var t : fitted.tasks()) {
+            if (t.sampleSpace() != null) {
+                out().printf(Locale.ROOT, "task '%s' is defined on rows with %s in %s: %,d labelled row(s) of %,d%n",
+                        t.name(), t.sampleSpace().columnName(), t.sampleSpace().values(),
+                        fitted.summary().label(t.name()).labelled(), fitted.summary().rows());
+            }
+        }
+        model.attach(DataFiles.ATTACHMENT, new DataFiles(fingerprint, valid == null ? null
+                : DataFiles.fingerprint(validShards)).toJson());
         return new Run(model, fitted, job, cols, false);
     }
 
@@ -236,13 +255,13 @@ final class TrainCommand implements Callable<Integer> {
                         + "; resume with the same job, or start over with --overwrite");
             }
             DataFiles files = DataFiles.of(loaded.model(), loaded.file());
-            String fingerprint = DataFiles.fingerprint(train);
+            String fingerprint = DataFiles.fingerprint(trainShards);
             if (!fingerprint.equals(files.train())) {
                 throw CliException.badData(train + " is not the training data of the checkpoint " + loaded.file()
                         + " (" + fingerprint + " but the checkpoint was trained on " + files.train()
                         + "); resuming needs the same file", null);
             }
-            String validPrint = valid == null ? null : DataFiles.fingerprint(valid);
+            String validPrint = valid == null ? null : DataFiles.fingerprint(validShards);
             if (!java.util.Objects.equals(validPrint, files.valid())) {
                 throw CliException.badData((valid == null ? "no --valid was given" : valid + " (" + validPrint + ")")
                         + " but the checkpoint " + loaded.file() + " was validated on " + (files.valid() == null
@@ -270,7 +289,10 @@ final class TrainCommand implements Callable<Integer> {
             throw CliException.usage("the job's training.earlyStopping needs validation data: give --valid");
         }
         if (valid != null) {
-            CsvFiles.checkHeader(valid, csv, run.columns());
+            CsvFiles.checkHeader(validShards, csv, run.columns());
+        }
+        if (csv.header()) {
+            CsvFiles.checkHeader(trainShards, csv, run.columns());
         }
         long rows = run.pipeline().summary().rows();
         long batchesPerEpoch = (rows + batch - 1) / batch;
@@ -286,9 +308,9 @@ final class TrainCommand implements Callable<Integer> {
         }
         options.listener(new EpochLines(bar, pc));
         TrainingResult result;
-        try (CloseableMultiDataSetIterator trainIt = run.pipeline().iterator(CsvFiles.reader(train, csv), pc, batch);
+        try (CloseableMultiDataSetIterator trainIt = run.pipeline().iterator(trainingReader(run.job()), pc, batch);
              CloseableMultiDataSetIterator validIt = valid == null ? null
-                     : run.pipeline().iterator(CsvFiles.reader(valid, csv), pc, batch)) {
+                     : run.pipeline().iterator(CsvFiles.reader(validShards, csv, null), pc, batch)) {
             stop.active(true);
             result = model.fit(trainIt, validIt, options.build());
         } catch (NonFiniteLossException e) {
@@ -312,6 +334,14 @@ final class TrainCommand implements Callable<Integer> {
                     : "interrupted after epoch " + s.epoch()) + "; " + checkpoint + "continue with --resume");
         }
         return finish(model, result, outFile);
+    }
+
+    /** The training rows in the job's order: parts reordered per epoch, rows through the shuffle buffer. */
+    private org.datavec.api.records.reader.RecordReader trainingReader(JobConfig job) {
+        ShuffleSpec sh = job.shuffle();
+        long seed = job.shuffleSeed();
+        var parts = CsvFiles.reader(trainShards, job.csv(), sh.shards() && trainShards.size() > 1 ? seed : null);
+        return sh.shufflesRows() ? new ShuffledRecordReader(parts, sh.bufferRows(), seed) : parts;
     }
 
     /** After every epoch, one line with the training and validation figures; the early stop, when it happens. */

@@ -283,8 +283,9 @@ class CommandsTest {
         Path bad = Fixtures.write(dir, "diverging.csv", String.join("\n", lines) + "\n");
         Path jobFile = Fixtures.write(dir, "job8.json", Fixtures.job(2, 8, null));
         Path out = dir.resolve("diverged.ple");
+        // File order (no shuffle buffer), so that the bad row falls in a known step.
         PleCli.Result r = expect(ExitCodes.DIVERGED, "train", "--config", jobFile, "--train", bad, "--out", out,
-                "--checkpoint-every-steps", 2, "--quiet");
+                "--checkpoint-every-steps", 2, "--quiet", "--shuffle-buffer", 1);
         assertCleanError(r);
         String e = r.err();
         assertTrue(e.contains("training diverged at epoch 1, step 5 (batch 6 of the epoch)"), e);

@@ -150,6 +150,17 @@ public final class PrefetchIterator implements CloseableMultiDataSetIterator {
         source.reset();
     }
 
+    /** Stops the thread and starts the source's epoch (a reset when the source's order does not depend on it). */
+    @Override
+    public void startEpoch(int epoch) {
+        stopWorker();
+        if (source instanceof io.github.ple4j.model.train.EpochAware e) {
+            e.startEpoch(epoch);
+        } else {
+            source.reset();
+        }
+    }
+
     @Override
     public boolean resetSupported() {
         return source.resetSupported();

@@ -119,6 +119,11 @@ final class RecordBatchIterator implements CloseableMultiDataSetIterator {
     }
 
     @Override
+    public void startEpoch(int epoch) {
+        cursor.startEpoch(epoch);
+    }
+
+    @Override
     public boolean resetSupported() {
         return cursor.resetSupported();
     }

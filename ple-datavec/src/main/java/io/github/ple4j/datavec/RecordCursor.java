@@ -81,6 +81,20 @@ final class RecordCursor implements AutoCloseable {
 
     void reset() {
         reader.reset();
+        forget();
+    }
+
+    /** Starts the reader's epoch (a reset for a reader whose order does not depend on the epoch). */
+    void startEpoch(int epoch) {
+        if (reader instanceof io.github.ple4j.model.train.EpochAware e) {
+            e.startEpoch(epoch);
+        } else {
+            reader.reset();
+        }
+        forget();
+    }
+
+    private void forget() {
         records = 0;
         lastSource = null;
         lastLine = 0;

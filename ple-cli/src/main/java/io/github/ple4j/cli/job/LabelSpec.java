@@ -12,11 +12,18 @@ import java.util.List;
  * @param type     BINARY or REGRESSION
  * @param positive BINARY: values read as 1 (default ["1"])
  * @param negative BINARY: values read as 0 (default ["0"]); an empty list makes every non-positive value 0
+ * @param sampleSpace the rows the task is defined on (paper Eq. 9), or null for every row with a label
  */
-public record LabelSpec(String task, String column, TaskType type, List<String> positive, List<String> negative) {
+public record LabelSpec(String task, String column, TaskType type, List<String> positive, List<String> negative,
+                        SampleSpaceSpec sampleSpace) {
     public LabelSpec {
         Validation.name("task", task);
         Validation.text("column", column);
+        if (sampleSpace != null && sampleSpace.column().equals(column)) {
+            throw new IllegalArgumentException("sampleSpace.column of task '" + task + "' is its own label column '"
+                    + column + "'; name the column that defines where the task exists (e.g. the click column of a "
+                    + "conversion task)");
+        }
         if (type == null) {
             throw new IllegalArgumentException("type must be BINARY or REGRESSION but was missing");
         }
@@ -37,5 +44,15 @@ public record LabelSpec(String task, String column, TaskType type, List<String> 
                 }
             }
         }
+    }
+
+    /** A task defined on every row with a label. */
+    public LabelSpec(String task, String column, TaskType type, List<String> positive, List<String> negative) {
+        this(task, column, type, positive, negative, null);
+    }
+
+    /** A copy defined on the given sample space. */
+    public LabelSpec withSampleSpace(SampleSpaceSpec space) {
+        return new LabelSpec(task, column, type, positive, negative, space);
     }
 }

@@ -81,7 +81,9 @@ public final class FitLoop {
             long start = System.nanoTime();
             int epoch = trainer.epoch();
             options.listeners().forEach(l -> l.onEpochStart(epoch));
-            if (train.resetSupported()) {
+            if (train instanceof EpochAware e && train.resetSupported()) {
+                e.startEpoch(epoch);
+            } else if (train.resetSupported()) {
                 train.reset();
             } else if (!results.isEmpty() || state.batchInEpoch() > 0) {
                 throw new IllegalArgumentException("the training iterator does not support reset(), so it cannot "
