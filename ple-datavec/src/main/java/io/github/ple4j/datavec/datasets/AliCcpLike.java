@@ -1,5 +1,13 @@
 package io.github.ple4j.datavec.datasets;
 
+import io.github.ple4j.datavec.RecordPipeline;
+import io.github.ple4j.datavec.schema.BagColumn;
+import io.github.ple4j.datavec.schema.CategoricalFeature;
+import io.github.ple4j.datavec.schema.ColumnRef;
+import io.github.ple4j.datavec.schema.SampleSpace;
+import io.github.ple4j.model.config.Pooling;
+import org.datavec.api.transform.schema.Schema;
+
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -74,6 +82,35 @@ public final class AliCcpLike {
         c.add("click");
         c.add("purchase");
         return List.copyOf(c);
+    }
+
+    /**
+     * The pipeline of {@code docs/examples/ali-ccp-like.json} over these logs: the three statistics dense, five id
+     * columns (the user hashed into {@code userBuckets}), the history sharing the item table, tags, the click task
+     * on every row and the purchase task on clicked rows.
+     *
+     * @param bags         whether the logs have the bag columns
+     * @param embeddingDim width of every table
+     * @param userBuckets  hash buckets of the user column
+     */
+    public static RecordPipeline.Builder pipeline(boolean bags, int embeddingDim, int userBuckets) {
+        Schema.Builder schema = new Schema.Builder();
+        columns(bags).forEach(schema::addColumnString);
+        RecordPipeline.Builder b = RecordPipeline.builder().schema(schema.build())
+                .dense("price", "user_activity", "item_ctr")
+                .categorical(CategoricalFeature.ids(ColumnRef.name("user_id"), embeddingDim).withBuckets(userBuckets));
+        for (String c : List.of("item_id", "category_id", "shop_id", "hour")) {
+            b.categorical(CategoricalFeature.ids(ColumnRef.name(c), embeddingDim));
+        }
+        if (bags) {
+            b.categorical(CategoricalFeature.ids(ColumnRef.name("history"), embeddingDim)
+                    .withBag(new BagColumn("|", 20, Pooling.MEAN)).withTable("item_id"));
+            b.categorical(CategoricalFeature.ids(ColumnRef.name("tags"), embeddingDim)
+                    .withBag(new BagColumn("|", 20, Pooling.MEAN)));
+        }
+        return b.binaryLabel("click", "click", List.of("1"), List.of("0"))
+                .binaryLabel("purchase", "purchase", List.of("1"), List.of("0"))
+                .sampleSpace("purchase", SampleSpace.of("click", "1"));
     }
 
     private final Spec spec;

@@ -1,0 +1,189 @@
+package io.github.ple4j.bench;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.github.ple4j.datavec.CloseableMultiDataSetIterator;
+import io.github.ple4j.datavec.FittedPipeline;
+import io.github.ple4j.datavec.RecordPipeline;
+import io.github.ple4j.datavec.datasets.AliCcpLike;
+import io.github.ple4j.datavec.records.ShardedCsvReader;
+import io.github.ple4j.datavec.records.ShuffledRecordReader;
+import io.github.ple4j.model.PleModel;
+import io.github.ple4j.model.config.EmbeddingOptimizerSpec;
+import io.github.ple4j.model.config.ExtractionSpec;
+import io.github.ple4j.model.config.PleConfig;
+import io.github.ple4j.model.config.TaskSpec;
+import io.github.ple4j.model.config.TrainingSpec;
+import io.github.ple4j.model.train.FitOptions;
+import org.nd4j.linalg.dataset.api.MultiDataSet;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+
+/**
+ * Does the reader keep up with training? On Ali-CCP-like logs ({@link AliCcpLike}: gzip part files, Zipf ids at a
+ * vocabulary size, bags, a purchase task on clicked rows) it times, per vocabulary size: fitting the preprocessing
+ * (one pass); the pipeline alone (parse, encode, shuffle buffer, batches; no model); the model alone on the same
+ * batches held in memory (the paddle-census PLE on the pipeline's inputs, tables trained by lazy Adam); and both
+ * together through the prefetching iterator, as {@code ple train} runs them. The ratio reader / model says how far
+ * ahead the reader is; the end-to-end figure shows whether prefetching hides it.
+ */
+@Command(name = "reader", mixinStandardHelpOptions = true,
+        description = "Time the data pipeline alone on Ali-CCP-like logs against the model's training speed.")
+public final class ReaderCommand implements Callable<Integer> {
+    @Option(names = "--rows", defaultValue = "200000", description = "Rows of generated logs per vocabulary. Default: ${DEFAULT-VALUE}")
+    int rows;
+    @Option(names = "--vocab", split = ",", defaultValue = "100000,1000000",
+            description = "User and item vocabulary sizes. Default: ${DEFAULT-VALUE}")
+    List<Integer> vocab;
+    @Option(names = "--batch", defaultValue = "256", description = "Batch size. Default: ${DEFAULT-VALUE}")
+    int batch;
+    @Option(names = "--shards", defaultValue = "4", description = "Gzip part files. Default: ${DEFAULT-VALUE}")
+    int shards;
+    @Option(names = "--buffer", defaultValue = "10000", description = "Shuffle buffer rows. Default: ${DEFAULT-VALUE}")
+    int buffer;
+    @Option(names = "--runs", defaultValue = "3", description = "Timed passes of the reader and of the model. Default: ${DEFAULT-VALUE}")
+    int runs;
+    @Option(names = "--embedding-dim", defaultValue = "16", description = "Width of every table. Default: ${DEFAULT-VALUE}")
+    int embeddingDim;
+
+    @Mixin
+    ReportOptions report;
+
+    @Override
+    public Integer call() throws IOException {
+        if (rows < batch || batch < 1 || shards < 1 || buffer < 1 || runs < 1 || vocab.stream().anyMatch(v -> v < 1)) {
+            throw new IllegalArgumentException("--rows must be >= --batch >= 1; --shards, --buffer, --runs and --vocab >= 1");
+        }
+        int threads = report.start();
+        ObjectNode json = Provenance.report("reader");
+        ObjectNode prov = Provenance.of(json);
+        prov.put("threads", threads);
+        prov.put("rows", rows);
+        prov.put("batchSize", batch);
+        prov.put("shards", shards);
+        prov.put("shuffleBufferRows", buffer);
+        prov.put("runs", runs);
+        prov.put("model", "paddle-census PLE (2 levels, 3 task + 2 shared experts of 16, towers [8]) on the pipeline's "
+                + "inputs, lazy Adam tables of width " + embeddingDim);
+        List<String> md = new ArrayList<>();
+        md.add("# Reader vs training: Ali-CCP-like logs");
+        md.add("");
+        md.add(String.format(Locale.ROOT, "CPU %s, %d thread(s); %,d rows in %d gzip parts, batch %d, shuffle buffer %,d rows; "
+                + "medians of %d passes. Command: `ple-bench reader`.", prov.get("cpu").get("model").asText(), threads,
+                rows, shards, batch, buffer, runs));
+        md.add("");
+        md.add("| vocabulary | fit rows/s | reader rows/s | model train samples/s | reader / model | end to end samples/s |");
+        md.add("| ---: | ---: | ---: | ---: | ---: | ---: |");
+        System.out.println(md.get(md.size() - 2));
+        ArrayNode results = json.putArray("results");
+        for (int v : vocab) {
+            Path dir = report.directory().resolve("reader-logs-" + v);
+            List<Path> parts = AliCcpLike.write(new AliCcpLike.Spec(rows, v, v, 1.1, true, shards, true, 2020), dir, "train");
+            RecordPipeline pipeline = AliCcpLike.pipeline(true, embeddingDim, v).build();
+            long t0 = System.nanoTime();
+            FittedPipeline fitted = pipeline.fit(new ShardedCsvReader(parts, ',', 1, null));
+            double fitRate = rows / ((System.nanoTime() - t0) / 1e9);
+            PleConfig config = PleConfig.builder().inputs(fitted.inputSpec())
+                    .task(TaskSpec.binary("click", 8)).task(TaskSpec.binary("purchase", 8))
+                    .extraction(ExtractionSpec.ple(2, 3, 2, 16))
+                    .training(TrainingSpec.defaults().withEmbeddingOptimizer(EmbeddingOptimizerSpec.lazyAdam()))
+                    .build();
+            double[] readerRates = new double[runs];
+            List<MultiDataSet> batches = null;
+            for (int r = 0; r < runs; r++) {
+                ThroughputCommand.collectGarbage();
+                List<MultiDataSet> kept = r == 0 ? new ArrayList<>() : null;
+                long s0 = System.nanoTime();
+                long n = 0;
+                try (CloseableMultiDataSetIterator it = fitted.iterator(shuffled(parts, r), config, batch, false)) {
+                    while (it.hasNext()) {
+                        MultiDataSet d = it.next();
+                        n += d.getFeatures(0).size(0);
+                        if (kept != null) {
+                            kept.add(d);
+                        }
+                    }
+                }
+                readerRates[r] = n / ((System.nanoTime() - s0) / 1e9);
+                batches = kept != null ? kept : batches;
+            }
+            double[] trainRates = new double[runs];
+            try (PleModel model = PleModel.create(config)) {
+                for (int w = 0; w < Math.min(batches.size(), 100); w++) {
+                    model.fitBatch(batches.get(w));
+                }
+                for (int r = 0; r < runs; r++) {
+                    ThroughputCommand.collectGarbage();
+                    long s0 = System.nanoTime();
+                    long n = 0;
+                    for (MultiDataSet d : batches) {
+                        model.fitBatch(d);
+                        n += d.getFeatures(0).size(0);
+                    }
+                    trainRates[r] = n / ((System.nanoTime() - s0) / 1e9);
+                }
+            }
+            batches = null;
+            ThroughputCommand.collectGarbage();
+            double endToEnd;
+            try (PleModel model = PleModel.create(config);
+                 CloseableMultiDataSetIterator it = fitted.iterator(shuffled(parts, 0), config, batch, true)) {
+                long s0 = System.nanoTime();
+                model.fit(it, null, FitOptions.builder().epochs(1).build());
+                endToEnd = rows / ((System.nanoTime() - s0) / 1e9);
+            }
+            double reader = median(readerRates);
+            double train = median(trainRates);
+            ObjectNode o = results.addObject();
+            o.put("vocabulary", v);
+            o.put("userVocabulary", fitted.inputSpec().categorical().get(0).vocabularySize());
+            o.put("itemVocabulary", fitted.inputSpec().categorical().get(1).vocabularySize());
+            o.put("fitRowsPerSecond", fitRate);
+            o.set("readerRowsPerSecond", array(readerRates));
+            o.set("modelTrainSamplesPerSecond", array(trainRates));
+            o.put("readerOverModel", reader / train);
+            o.put("endToEndSamplesPerSecond", endToEnd);
+            String line = String.format(Locale.ROOT, "| %,d | %,.0f | %,.0f | %,.0f | %.2f | %,.0f |", v, fitRate, reader, train,
+                    reader / train, endToEnd);
+            md.add(line);
+            System.out.println(line);
+        }
+        md.add("");
+        md.add("Reader: parsing (DataVec's CSV reader over gzip parts), encoding (standardisation, vocabulary and hash "
+                + "lookups, bags, sample-space masks), the shuffle buffer and batch arrays, on one thread, no model. "
+                + "Model: `fitBatch` over the same batches held in memory (the first pass's). End to end: `PleModel.fit` "
+                + "over the prefetching iterator (reader on a background thread), one epoch, warm-up included.");
+        List<Path> files = report.write("reader", json, md);
+        System.out.println("wrote " + files.get(0) + " and " + files.get(1));
+        return 0;
+    }
+
+    private ShuffledRecordReader shuffled(List<Path> parts, int epoch) {
+        ShuffledRecordReader r = new ShuffledRecordReader(new ShardedCsvReader(parts, ',', 1, 2020L), buffer, 2020);
+        r.startEpoch(epoch);
+        return r;
+    }
+
+    private static double median(double[] x) {
+        double[] s = x.clone();
+        Arrays.sort(s);
+        return s.length % 2 == 1 ? s[s.length / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+    }
+
+    private static ArrayNode array(double[] x) {
+        ArrayNode a = io.github.ple4j.model.config.ConfigJson.mapper().createArrayNode();
+        for (double v : x) {
+            a.add(v);
+        }
+        return a;
+    }
+}
