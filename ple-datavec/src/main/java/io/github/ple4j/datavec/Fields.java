@@ -1,6 +1,9 @@
 package io.github.ple4j.datavec;
 
+import org.datavec.api.writable.Text;
 import org.datavec.api.writable.Writable;
+
+import java.nio.charset.StandardCharsets;
 
 import java.util.Collection;
 import java.util.List;
@@ -20,10 +23,16 @@ final class Fields {
         }
     }
 
-    /** The field's text, trimmed if asked. */
+    /**
+     * The field's text, trimmed if asked. DataVec's {@link Text} is decoded here with the JDK's String constructor
+     * (malformed bytes become U+FFFD, as {@code Text.toString()} makes them): {@code Text.toString()} looks up a
+     * thread-local charset decoder per call, which made it the largest cost of encoding a row.
+     */
     static String text(RecordCursor.Row row, int column, boolean trim) {
         Writable w = row.values().get(column);
-        String s = w == null ? "" : w.toString();
+        String s = w == null ? "" : w instanceof io.github.ple4j.datavec.records.CsvCell c ? c.value()
+                : w instanceof Text t ? new String(t.getBytes(), 0, t.getLength(), StandardCharsets.UTF_8)
+                : w.toString();
         return trim ? s.strip() : s;
     }
 

@@ -40,6 +40,10 @@ final class LabelReader {
         this.space = task.sampleSpace() == null ? Set.of() : new HashSet<>(task.sampleSpace().values());
     }
 
+    private String prefix() {
+        return "task '" + task.name() + "': ";
+    }
+
     /** Whether the record is in the task's sample space (always, without one). */
     boolean inSampleSpace(RecordCursor.Row row) {
         return spaceColumn < 0 || space.contains(Fields.text(row, spaceColumn, trim));
@@ -55,9 +59,8 @@ final class LabelReader {
         if (missing.contains(v)) {
             return Double.NaN;
         }
-        String prefix = "task '" + task.name() + "': ";
         if (task.rule() instanceof LabelRule.Regression) {
-            return Fields.number(row, col, task.columnName(), trim, prefix,
+            return Fields.number(row, col, task.columnName(), trim, prefix(),
                     "a finite number" + (missingValues.isEmpty() ? "" : " or a missing-label value " + Fields.quoted(missingValues)));
         }
         if (positive.contains(v)) {
@@ -71,6 +74,6 @@ final class LabelReader {
                 + (missingValues.isEmpty() ? " or" : ",") + " a negative value " + Fields.quoted(b.negative())
                 + (missingValues.isEmpty() ? "" : " or a missing-label value " + Fields.quoted(missingValues));
         throw new InvalidDataException(row.position(), col, task.columnName(),
-                prefix + "expected " + expected + " but found '" + v + "'", null);
+                prefix() + "expected " + expected + " but found '" + v + "'", null);
     }
 }

@@ -28,6 +28,8 @@ final class RecordCursor implements AutoCloseable {
     private final RecordReader reader;
     private long records;
     private String lastSource;
+    private URI lastUri;
+    private String lastUriText;
     private long lastLine;
 
     RecordCursor(RecordReader reader) {
@@ -55,7 +57,17 @@ final class RecordCursor implements AutoCloseable {
         }
         records++;
         RecordMetaData meta = r.getMetaData();
-        String source = meta != null && meta.getURI() != null ? describe(meta.getURI()) : sourceName();
+        String source;
+        if (meta != null && meta.getURI() != null) {
+            // one file's records share their URI: describe it once
+            if (!meta.getURI().equals(lastUri)) {
+                lastUri = meta.getURI();
+                lastUriText = describe(lastUri);
+            }
+            source = lastUriText;
+        } else {
+            source = sourceName();
+        }
         long line = meta instanceof RecordMetaDataLine l ? l.getLineNumber() + 1L : 0;
         lastSource = source;
         lastLine = line;

@@ -51,7 +51,7 @@ final class RowEncoder {
     /** Per bag field: its maxLength. */
     private final int[] bagMax;
     private final List<String> bagNames;
-    private final List<Map<String, Integer>> ids = new ArrayList<>();
+    private final List<StringIds> ids = new ArrayList<>();
     private final LabelReader[] labels;
     private final List<String> parts = new ArrayList<>();
 
@@ -64,7 +64,7 @@ final class RowEncoder {
         int offset = state.dense().size();
         int idCount = 0;
         List<Integer> bagLengths = new ArrayList<>();
-        Map<String, Map<String, Integer>> shared = new HashMap<>();
+        Map<String, StringIds> shared = new HashMap<>();
         List<String> bagNames = new ArrayList<>();
         for (int i = 0; i < cats.size(); i++) {
             FittedCategorical c = cats.get(i);
@@ -82,7 +82,7 @@ final class RowEncoder {
                 idColumn[i] = idCount++;
             }
             // Columns sharing a table hold equal vocabularies: one map serves them all.
-            ids.add(c.hashed() ? null : shared.computeIfAbsent(c.table(), t -> index(c.vocabulary())));
+            ids.add(c.hashed() ? null : shared.computeIfAbsent(c.table(), t -> new StringIds(c.vocabulary())));
         }
         this.denseWidth = offset;
         this.idWidth = idCount;
@@ -90,14 +90,6 @@ final class RowEncoder {
         this.bagNames = List.copyOf(bagNames);
         this.labels = state.tasks().stream()
                 .map(t -> new LabelReader(t, state.missingLabelValues(), state.trim())).toArray(LabelReader[]::new);
-    }
-
-    private static Map<String, Integer> index(List<String> vocabulary) {
-        Map<String, Integer> m = new HashMap<>(Math.max(16, vocabulary.size() * 4 / 3 + 1));
-        for (int v = 0; v < vocabulary.size(); v++) {
-            m.put(vocabulary.get(v), v + 1);
-        }
-        return m;
     }
 
     int denseWidth() {
@@ -167,8 +159,8 @@ final class RowEncoder {
     }
 
     private int id(int column, FittedCategorical c, String value) {
-        Map<String, Integer> m = ids.get(column);
-        return m == null ? IdHashing.bucket(value, c.buckets()) : m.getOrDefault(value, 0);
+        StringIds m = ids.get(column);
+        return m == null ? IdHashing.bucket(value, c.buckets()) : m.get(value, 0);
     }
 
     /** Per bag field, its maxLength. */

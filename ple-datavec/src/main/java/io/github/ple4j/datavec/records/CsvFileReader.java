@@ -2,6 +2,7 @@ package io.github.ple4j.datavec.records;
 
 import org.datavec.api.records.reader.impl.csv.CSVRecordReader;
 import org.datavec.api.split.StreamInputSplit;
+import org.datavec.api.writable.Writable;
 
 import java.io.BufferedInputStream;
 import java.io.FileInputStream;
@@ -13,6 +14,7 @@ import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.zip.GZIPInputStream;
 
@@ -20,14 +22,47 @@ import java.util.zip.GZIPInputStream;
  * DataVec's {@link CSVRecordReader} over one file, read through gzip when the name ends in {@code .gz}, that
  * knows its file and line ({@link SourceAware}). Records carry DataVec's line metadata
  * ({@link org.datavec.api.records.metadata.RecordMetaDataLine}, 0-based line index and the file URI).
- * {@link #reset()} reopens the file. Fields are not trimmed here; the pipeline trims.
+ * {@link #reset()} reopens the file. Fields are {@link CsvCell}s, not trimmed here; the pipeline trims.
  */
 public final class CsvFileReader extends CSVRecordReader implements SourceAware {
     private static final long serialVersionUID = 1L;
     private static final int BUFFER = 1 << 16;
 
+    private final char delimiter;
+    private final char quote;
+
     private CsvFileReader(int skipLines, char delimiter, char quote) {
         super(skipLines, delimiter, quote);
+        this.delimiter = delimiter;
+        this.quote = quote;
+    }
+
+    /**
+     * Splits a line into {@link CsvCell}s. A line without the quote character is split at every delimiter, which
+     * is what DataVec's parser does with it; a line with a quote goes through DataVec's parser (quoted fields,
+     * doubled quotes), so every line reads as DataVec reads it.
+     */
+    @Override
+    protected List<Writable> parseLine(String line) {
+        if (line.indexOf(quote) >= 0) {
+            List<Writable> parsed = super.parseLine(line);
+            List<Writable> cells = new ArrayList<>(parsed.size());
+            for (Writable w : parsed) {
+                cells.add(new CsvCell(w.toString()));
+            }
+            return cells;
+        }
+        List<Writable> cells = new ArrayList<>(16);
+        int from = 0;
+        while (true) {
+            int at = line.indexOf(delimiter, from);
+            if (at < 0) {
+                cells.add(new CsvCell(line.substring(from)));
+                return cells;
+            }
+            cells.add(new CsvCell(line.substring(from, at)));
+            from = at + 1;
+        }
     }
 
     /** Opens a comma-separated file without a header. */
