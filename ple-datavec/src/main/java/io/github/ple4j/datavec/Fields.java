@@ -42,7 +42,7 @@ final class Fields {
         String s = text(row, column, trim);
         double v;
         try {
-            v = Double.parseDouble(s);
+            v = parseDouble(s);
         } catch (NumberFormatException e) {
             throw new InvalidDataException(row.position(), column, name,
                     prefix + "expected " + expected + " but found '" + s + "'", e);
@@ -77,6 +77,54 @@ final class Fields {
             }
             from = at + separator.length();
         }
+    }
+
+    private static final double[] POWERS_OF_TEN = new double[23];
+
+    static {
+        double p = 1;
+        for (int i = 0; i < POWERS_OF_TEN.length; i++) {
+            POWERS_OF_TEN[i] = p;
+            p *= 10;
+        }
+    }
+
+    /**
+     * {@link Double#parseDouble}, with a fast path for plain decimals ({@code [+-]digits[.digits]}, at most 15
+     * digits): the digits as a long divided by a power of ten, both exact in a double, so the one rounding of the
+     * division gives the correctly rounded value, as {@code parseDouble} does. Anything else goes to
+     * {@code parseDouble}.
+     */
+    static double parseDouble(String s) {
+        int n = s.length();
+        int i = 0;
+        boolean negative = false;
+        if (n > 0 && (s.charAt(0) == '-' || s.charAt(0) == '+')) {
+            negative = s.charAt(0) == '-';
+            i = 1;
+        }
+        long mantissa = 0;
+        int digits = 0;
+        int fraction = -1;
+        for (; i < n; i++) {
+            char c = s.charAt(i);
+            if (c >= '0' && c <= '9') {
+                mantissa = mantissa * 10 + (c - '0');
+                digits++;
+                if (fraction >= 0) {
+                    fraction++;
+                }
+            } else if (c == '.' && fraction < 0) {
+                fraction = 0;
+            } else {
+                return Double.parseDouble(s);
+            }
+        }
+        if (digits == 0 || digits > 15) {
+            return Double.parseDouble(s);
+        }
+        double v = fraction > 0 ? mantissa / POWERS_OF_TEN[fraction] : (double) mantissa;
+        return negative ? -v : v;
     }
 
     /** {@code ['a', 'b']}. */

@@ -1,6 +1,5 @@
 package io.github.ple4j.datavec;
 
-import io.github.ple4j.datavec.schema.BagColumn;
 import io.github.ple4j.datavec.schema.CategoricalEncoding;
 import io.github.ple4j.datavec.schema.Columns;
 import io.github.ple4j.datavec.schema.DenseStats;
@@ -141,21 +140,57 @@ final class RowEncoder {
             FittedCategorical c = cats.get(i);
             String v = Fields.text(row, c.column(), trim);
             if (bagField[i] >= 0) {
-                BagColumn bag = c.bag();
-                Fields.splitBag(v, bag.separator(), trim, parts);
-                int f = bagField[i];
-                int n = Math.min(parts.size(), bagMax[f]);
-                int base = r * bagMax[f];
-                for (int j = 0; j < n; j++) {
-                    b.bags[f][base + j] = id(i, c, parts.get(j));
-                }
-                b.bagLength[f][r] = n;
+                b.bagLength[bagField[i]][r] = encodeBag(i, c, v, trim, b.bags[bagField[i]], r * bagMax[bagField[i]],
+                        bagMax[bagField[i]]);
             } else if (oneHotOffset[i] >= 0) {
                 b.dense[d0 + oneHotOffset[i] + id(i, c, v)] = 1f;
             } else {
                 b.ids[r * idWidth + idColumn[i]] = id(i, c, v);
             }
         }
+    }
+
+    /**
+     * Writes the ids of a bag cell's first {@code max} values (split as {@link Fields#splitBag} splits them) from
+     * {@code out[base]} on, and returns how many. A fitted vocabulary is looked up on the cell's characters in
+     * place, without a String per value.
+     */
+    private int encodeBag(int column, FittedCategorical c, String text, boolean trim, long[] out, int base, int max) {
+        StringIds m = ids.get(column);
+        if (m == null) {
+            Fields.splitBag(text, c.bag().separator(), trim, parts);
+            int n = Math.min(parts.size(), max);
+            for (int j = 0; j < n; j++) {
+                out[base + j] = IdHashing.bucket(parts.get(j), c.buckets());
+            }
+            return n;
+        }
+        String sep = c.bag().separator();
+        int n = 0;
+        int from = 0;
+        int len = text.length();
+        while (from <= len && n < max) {
+            int at = text.indexOf(sep, from);
+            int end = at < 0 ? len : at;
+            int a = from;
+            int e = end;
+            if (trim) {
+                while (a < e && Character.isWhitespace(text.charAt(a))) {
+                    a++;
+                }
+                while (e > a && Character.isWhitespace(text.charAt(e - 1))) {
+                    e--;
+                }
+            }
+            if (e > a) {
+                out[base + n++] = m.get(text, a, e, 0);
+            }
+            if (at < 0) {
+                break;
+            }
+            from = at + sep.length();
+        }
+        return n;
     }
 
     private int id(int column, FittedCategorical c, String value) {

@@ -66,4 +66,43 @@ class FastPathsTest {
         assertEquals(-7, ids.get("BBAaX", -7));
         assertEquals(0, new StringIds(List.of()).get("x", 0));
     }
+
+    @Test
+    void decimalsParseExactlyAsParseDouble() {
+        java.util.SplittableRandom rng = new java.util.SplittableRandom(3);
+        List<String> cases = new ArrayList<>(List.of("0", "-0", "+0.0", "-0.000", "1.", ".5", "-.5", "123456789012345",
+                "1234567890123456", "0.1", "0.3", "2.675", "999999999999999", "9007199254740993", "0.000000000000000000001",
+                "1e5", "-1.5E-3", "NaN", "Infinity", "0x1p3", "1.5f", "12d"));
+        for (int k = 0; k < 20000; k++) {
+            int intDigits = rng.nextInt(9);
+            int fracDigits = rng.nextInt(9);
+            StringBuilder sb = new StringBuilder(rng.nextBoolean() ? "-" : "");
+            for (int j = 0; j < intDigits; j++) {
+                sb.append((char) ('0' + rng.nextInt(10)));
+            }
+            if (fracDigits > 0 || rng.nextBoolean()) {
+                sb.append('.');
+            }
+            for (int j = 0; j < fracDigits; j++) {
+                sb.append((char) ('0' + rng.nextInt(10)));
+            }
+            cases.add(sb.toString());
+        }
+        int parsed = 0;
+        for (String c : cases) {
+            Double expected;
+            try {
+                expected = Double.parseDouble(c);
+            } catch (NumberFormatException e) {
+                expected = null;
+            }
+            if (expected == null) {
+                org.junit.jupiter.api.Assertions.assertThrows(NumberFormatException.class, () -> Fields.parseDouble(c), c);
+            } else {
+                assertEquals(Double.doubleToRawLongBits(expected), Double.doubleToRawLongBits(Fields.parseDouble(c)), c);
+                parsed++;
+            }
+        }
+        org.junit.jupiter.api.Assertions.assertTrue(parsed > 19000, "most cases are numbers: " + parsed);
+    }
 }

@@ -246,4 +246,22 @@ class RecordLogsTest {
                 () -> new BagColumn("", 3, Pooling.SUM));
         assertEquals("a bag's separator must be at least one character but was ''", separator.getMessage());
     }
+
+    @Test
+    void bagValuesAreTrimmedAndEmptyPartsSkippedAsWhenFitted() throws IOException {
+        Path f = Fixtures.write(dir, "spaces.csv", "u1,i1, a | b ||c ,i2,1.0,1,1\nu2,i2,c|a,,2.0,0,0\n");
+        FittedPipeline p = RecordPipeline.builder().schema(SCHEMA)
+                .categorical(CategoricalFeature.ids(ColumnRef.name("tags"), 2).withBag(new BagColumn("|", 5, Pooling.SUM)))
+                .categorical(CategoricalFeature.ids(ColumnRef.name("hist"), 2).withBag(new BagColumn("|", 5, Pooling.SUM))
+                        .withBuckets(11))
+                .binaryLabel("click", "click", List.of("1"), List.of("0"))
+                .fit(CsvFileReader.open(f));
+        assertEquals(List.of("a", "b", "c"), p.categorical().get(0).vocabulary());
+        GraphSignature sig = Fixtures.signature(p.inputSpec(), TaskSpec.binary("click", 2));
+        try (CloseableMultiDataSetIterator it = p.iterator(CsvFileReader.open(f), sig, 2, false)) {
+            MultiDataSet m = it.next();
+            assertArrayEquals(new long[][]{{1, 2, 3}, {3, 1, -1}}, longs(m.getFeatures(0)));
+            assertArrayEquals(new long[][]{{IdHashing.bucket("i2", 11)}, {-1}}, longs(m.getFeatures(1)));
+        }
+    }
 }
