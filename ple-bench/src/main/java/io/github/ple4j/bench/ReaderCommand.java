@@ -80,12 +80,14 @@ public final class ReaderCommand implements Callable<Integer> {
         List<String> md = new ArrayList<>();
         md.add("# Reader vs training: Ali-CCP-like logs");
         md.add("");
-        md.add(String.format(Locale.ROOT, "CPU %s, %d thread(s); %,d rows in %d gzip parts, batch %d, shuffle buffer %,d rows; "
-                + "medians of %d passes after a warm-up pass. Command: `ple-bench reader`.", prov.get("cpu").get("model").asText(), threads,
-                rows, shards, batch, buffer, runs));
+        md.add(String.format(Locale.ROOT, "CPU %s (%s), %d model thread(s); %,d rows in %d gzip parts, batch %d, shuffle buffer "
+                + "%,d rows; medians of %d passes after a warm-up pass. Command: `ple-bench reader`.",
+                prov.get("cpu").get("model").asText(), prov.get("cpu").get("flags").toString(), threads, rows, shards, batch,
+                buffer, runs));
         md.add("");
-        md.add("| vocabulary | fit rows/s | reader rows/s | model train samples/s | reader / model | end to end samples/s |");
-        md.add("| ---: | ---: | ---: | ---: | ---: | ---: |");
+        md.add("| users, items | item table rows | fit rows/s | reader rows/s | model train samples/s | reader / model "
+                + "| end to end samples/s |");
+        md.add("| ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
         System.out.println(md.get(md.size() - 2));
         ArrayNode results = json.putArray("results");
         for (int v : vocab) {
@@ -158,13 +160,16 @@ public final class ReaderCommand implements Callable<Integer> {
             o.set("modelTrainSamplesPerSecond", array(trainRates));
             o.put("readerOverModel", reader / train);
             o.put("endToEndSamplesPerSecond", endToEnd);
-            String line = String.format(Locale.ROOT, "| %,d | %,.0f | %,.0f | %,.0f | %.2f | %,.0f |", v, fitRate, reader, train,
-                    reader / train, endToEnd);
+            String line = String.format(Locale.ROOT, "| %,d | %,d | %,.0f | %,.0f | %,.0f | %.2f | %,.0f |", v,
+                    fitted.inputSpec().categorical().get(1).vocabularySize(), fitRate, reader, train, reader / train, endToEnd);
             md.add(line);
             System.out.println(line);
         }
         md.add("");
-        md.add("Reader: parsing (DataVec's CSV reader over gzip parts), encoding (standardisation, vocabulary and hash "
+        md.add("Users are hashed into as many buckets as there are users; the item table (shared with the history bag) "
+                + "holds the items seen, plus the out-of-vocabulary id. "
+                + "Reader: parsing (`CsvFileReader` over gzip parts: DataVec's CSVRecordReader, lines without quotes split "
+                + "directly), encoding (standardisation, vocabulary and hash "
                 + "lookups, bags, sample-space masks), the shuffle buffer and batch arrays, on one thread, no model. "
                 + "Model: `fitBatch` over the same batches held in memory (the warm-up pass's), after 100 warm-up "
                 + "steps. Fit: one pass of `RecordPipeline.fit` (the first, so with the JIT's warm-up). End to end: `PleModel.fit` "

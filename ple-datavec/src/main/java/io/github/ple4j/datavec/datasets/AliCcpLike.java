@@ -34,8 +34,9 @@ import java.util.zip.GZIPOutputStream;
  * <p>Columns: {@code user_id, item_id, category_id, shop_id, hour, price, user_activity, item_ctr}, then
  * {@code history} and {@code tags} when bags are on, then {@code click, purchase}. {@code purchase} is 0 on rows
  * without a click. Click and purchase probabilities come from hidden per-id effects (a pseudo-random function of
- * the id, the same for every row that holds it), the price, the hour, and whether the user's history holds an item
- * of the same category; the conversion rate among clicks is {@code purchaseRate}-ish.
+ * the id, the same for every row that holds it and for every seed: logs written with different seeds are samples
+ * of one population, so one can train on one and validate on another), the price, the hour, and whether the
+ * user's history holds an item of the same category.
  *
  * <p>Zipf draws use the inverse of the continuous power law's distribution on [1, V + 1) (rank r has probability
  * about proportional to {@code r^-exponent}); a rank is scrambled into an id so that frequent ids are spread over
@@ -112,6 +113,9 @@ public final class AliCcpLike {
                 .binaryLabel("purchase", "purchase", List.of("1"), List.of("0"))
                 .sampleSpace("purchase", SampleSpace.of("click", "1"));
     }
+
+    /** The seed of the hidden per-id effects: fixed, so that every seed samples the same population. */
+    private static final long WORLD = 0x5EED_2020L;
 
     private final Spec spec;
     private final SplittableRandom rng;
@@ -246,7 +250,7 @@ public final class AliCcpLike {
 
     /** A fixed standard-normal-ish effect of an id (the sum of three uniforms, scaled). */
     private double effect(int kind, int id) {
-        long h = mix(spec.seed() * 31 + kind, id);
+        long h = mix(WORLD * 31 + kind, id);
         double u1 = (h >>> 43) / (double) (1L << 21);
         double u2 = ((h >>> 22) & ((1L << 21) - 1)) / (double) (1L << 21);
         double u3 = (h & ((1L << 21) - 1)) / (double) (1L << 21);
