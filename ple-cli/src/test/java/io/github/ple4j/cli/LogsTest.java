@@ -190,4 +190,30 @@ class LogsTest {
         assertTrue(v.err().contains(badValue.resolve("part-1.csv") + ", line 5, column 6 (price): expected a finite number "
                 + "but found 'cheap'"), v.err());
     }
+
+    @Test
+    void flagsDescribeTheSameJob() {
+        Path model = dir.resolve("flags.ple");
+        PleCli.Result t = expect(0, "train", "--train", train, "--out", model, "--dense", "price,user_activity,item_ctr",
+                "--ids", "user_id,item_id", "--bags", "history,tags", "--max-bag-length", 3, "--hash", "user_id=500",
+                "--max-vocabulary", 100, "--binary-task", "click=click", "--binary-task", "purchase=purchase",
+                "--sample-space", "purchase=click:1", "--epochs", 1, "--shuffle-buffer", 50, "--quiet");
+        assertTrue(t.out().contains("task 'purchase' is defined on rows with click in [1]: " + clicked()
+                + " labelled row(s) of 900"), t.out());
+        assertTrue(t.out().contains("row(s) of bag column 'history' had more than 3 values; they keep their first 3"), t.out());
+        PleCli.Result space = expect(ExitCodes.USAGE, "train", "--train", train, "--out", model, "--dense", "price",
+                "--binary-task", "click=click", "--binary-task", "purchase=purchase", "--sample-space", "purchase=click");
+        assertTrue(space.err().contains("--sample-space must be TASK=COLUMN:VALUE,.. but was 'purchase=click'"), space.err());
+        PleCli.Result task = expect(ExitCodes.USAGE, "train", "--train", train, "--out", model, "--dense", "price",
+                "--binary-task", "click=click", "--sample-space", "cvr=click:1");
+        assertTrue(task.err().contains("--sample-space cvr=click:1: no task 'cvr'; the tasks are [click]"), task.err());
+        PleCli.Result hash = expect(ExitCodes.USAGE, "train", "--train", train, "--out", model, "--ids", "user_id",
+                "--binary-task", "click=click", "--hash", "user_id=many");
+        assertTrue(hash.err().contains("--hash must be COLUMN=BUCKETS with a whole number of buckets but was 'user_id=many'"),
+                hash.err());
+        PleCli.Result notId = expect(ExitCodes.USAGE, "train", "--train", train, "--out", model, "--ids", "user_id",
+                "--dense", "price", "--binary-task", "click=click", "--hash", "price=10");
+        assertTrue(notId.err().contains("buckets names the column 'price' but it is not one of the ids or bags columns [user_id]"),
+                notId.err());
+    }
 }
