@@ -141,7 +141,8 @@ public final class ReaderCommand implements Callable<Integer> {
                 + "directly), encoding (standardisation, vocabulary and hash lookups, bags, sample-space masks), the shuffle "
                 + "buffer and batch arrays, on one thread, no model. Model: `fitBatch` over the same batches held in memory "
                 + "(the warm-up pass's), after 100 warm-up steps. Fit: one pass of `RecordPipeline.fit`. End to end: "
-                + "`PleModel.fit` over the prefetching iterator (reader on a background thread), one epoch, warm-up included.");
+                + "`PleModel.fit` over the prefetching iterator (reader on a background thread), one epoch, after 100 "
+                + "warm-up steps of the same model.");
         List<Path> files = report.write("reader", json, md);
         System.out.println("wrote " + files.get(0) + " and " + files.get(1));
         return 0;
@@ -198,6 +199,12 @@ public final class ReaderCommand implements Callable<Integer> {
         double endToEnd;
         try (PleModel m = PleModel.create(config);
              CloseableMultiDataSetIterator it = fitted.iterator(shuffled(parts, 0), config, batch, true)) {
+            try (CloseableMultiDataSetIterator warm = fitted.iterator(shuffled(parts, 1), config, batch, false)) {
+                for (int w = 0; w < 100 && warm.hasNext(); w++) {
+                    m.fitBatch(warm.next());
+                }
+            }
+            ThroughputCommand.collectGarbage();
             long s0 = System.nanoTime();
             m.fit(it, null, FitOptions.builder().epochs(1).build());
             endToEnd = rows / ((System.nanoTime() - s0) / 1e9);

@@ -52,7 +52,6 @@ final class RowEncoder {
     private final List<String> bagNames;
     private final List<StringIds> ids = new ArrayList<>();
     private final LabelReader[] labels;
-    private final List<String> parts = new ArrayList<>();
 
     RowEncoder(PreprocessorState state) {
         this.state = state;
@@ -152,19 +151,11 @@ final class RowEncoder {
 
     /**
      * Writes the ids of a bag cell's first {@code max} values (split as {@link Fields#splitBag} splits them) from
-     * {@code out[base]} on, and returns how many. A fitted vocabulary is looked up on the cell's characters in
-     * place, without a String per value.
+     * {@code out[base]} on, and returns how many. Values are looked up in a fitted vocabulary, or hashed, on the
+     * cell's characters in place, without a String per value.
      */
     private int encodeBag(int column, FittedCategorical c, String text, boolean trim, long[] out, int base, int max) {
         StringIds m = ids.get(column);
-        if (m == null) {
-            Fields.splitBag(text, c.bag().separator(), trim, parts);
-            int n = Math.min(parts.size(), max);
-            for (int j = 0; j < n; j++) {
-                out[base + j] = IdHashing.bucket(parts.get(j), c.buckets());
-            }
-            return n;
-        }
         String sep = c.bag().separator();
         int n = 0;
         int from = 0;
@@ -183,7 +174,7 @@ final class RowEncoder {
                 }
             }
             if (e > a) {
-                out[base + n++] = m.get(text, a, e, 0);
+                out[base + n++] = m != null ? m.get(text, a, e, 0) : IdHashing.bucket(text, a, e, c.buckets());
             }
             if (at < 0) {
                 break;
@@ -195,7 +186,7 @@ final class RowEncoder {
 
     private int id(int column, FittedCategorical c, String value) {
         StringIds m = ids.get(column);
-        return m == null ? IdHashing.bucket(value, c.buckets()) : m.get(value, 0);
+        return m == null ? IdHashing.bucket(value, 0, value.length(), c.buckets()) : m.get(value, 0);
     }
 
     /** Per bag field, its maxLength. */

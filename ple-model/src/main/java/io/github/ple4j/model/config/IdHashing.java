@@ -74,4 +74,66 @@ public final class IdHashing {
         h ^= h >>> 16;
         return h;
     }
+
+    /**
+     * The bucket of the characters {@code from} (inclusive) to {@code to} (exclusive) of {@code text}: the same as
+     * {@code bucket(text.substring(from, to), buckets)}. An ASCII region (the usual id) is hashed in place, its
+     * characters being its UTF-8 bytes; any other goes through the substring's UTF-8 bytes.
+     */
+    public static int bucket(String text, int from, int to, int buckets) {
+        if (buckets < 1) {
+            throw new IllegalArgumentException("buckets must be >= 1 but was " + buckets);
+        }
+        for (int i = from; i < to; i++) {
+            if (text.charAt(i) >= 0x80) {
+                return bucket(text.substring(from, to), buckets);
+            }
+        }
+        return (int) (Integer.toUnsignedLong(murmur3Ascii(text, from, to)) % buckets);
+    }
+
+    /** {@link #murmur3} with seed 0 of the bytes of an ASCII region. */
+    private static int murmur3Ascii(String text, int from, int to) {
+        final int c1 = 0xcc9e2d51;
+        final int c2 = 0x1b873593;
+        int h = 0;
+        int length = to - from;
+        int blocks = length / 4;
+        for (int i = 0; i < blocks; i++) {
+            int at = from + 4 * i;
+            int k = text.charAt(at) | text.charAt(at + 1) << 8 | text.charAt(at + 2) << 16 | text.charAt(at + 3) << 24;
+            k *= c1;
+            k = Integer.rotateLeft(k, 15);
+            k *= c2;
+            h ^= k;
+            h = Integer.rotateLeft(h, 13);
+            h = h * 5 + 0xe6546b64;
+        }
+        int k = 0;
+        int tail = from + blocks * 4;
+        switch (length & 3) {
+            case 3:
+                k ^= text.charAt(tail + 2) << 16;
+                // fall through
+            case 2:
+                k ^= text.charAt(tail + 1) << 8;
+                // fall through
+            case 1:
+                k ^= text.charAt(tail);
+                k *= c1;
+                k = Integer.rotateLeft(k, 15);
+                k *= c2;
+                h ^= k;
+                break;
+            default:
+                break;
+        }
+        h ^= length;
+        h ^= h >>> 16;
+        h *= 0x85ebca6b;
+        h ^= h >>> 13;
+        h *= 0xc2b2ae35;
+        h ^= h >>> 16;
+        return h;
+    }
 }

@@ -37,4 +37,25 @@ class IdHashingTest {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> IdHashing.bucket("a", 0));
         assertEquals("buckets must be >= 1 but was 0", e.getMessage());
     }
+
+    @Test
+    void aRegionHashesAsItsSubstring() {
+        assertEquals(351, IdHashing.bucket("x|hello|y", 2, 7, 1000));
+        assertEquals(495, IdHashing.bucket("[é]", 1, 2, 1000), "a non-ASCII region goes through its UTF-8 bytes");
+        java.util.SplittableRandom rng = new java.util.SplittableRandom(9);
+        for (int i = 0; i < 5000; i++) {
+            StringBuilder sb = new StringBuilder();
+            int n = rng.nextInt(14);
+            for (int j = 0; j < n; j++) {
+                sb.append((char) (rng.nextInt(20) == 0 ? 0xe9 + rng.nextInt(300) : 0x20 + rng.nextInt(0x5f)));
+            }
+            String s = sb.toString();
+            int from = s.isEmpty() ? 0 : rng.nextInt(s.length());
+            int to = from + rng.nextInt(s.length() - from + 1);
+            int buckets = 1 + rng.nextInt(1 << 20);
+            assertEquals(IdHashing.bucket(s.substring(from, to), buckets), IdHashing.bucket(s, from, to, buckets), s);
+        }
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> IdHashing.bucket("ab", 0, 1, 0));
+        assertEquals("buckets must be >= 1 but was 0", e.getMessage());
+    }
 }
