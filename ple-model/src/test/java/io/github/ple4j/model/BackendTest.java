@@ -64,4 +64,13 @@ class BackendTest {
         assertEquals("CPU", Backend.describe().get("backend"));
         assertTrue(Backend.summary().startsWith("ND4J backend CPU "), Backend.summary());
     }
+
+    /** The build the tests run on is the one the extension property names (CI sets it to NativeSelection's pick). */
+    @Test
+    void theLoadedBuildIsTheOneTheExtensionNames() {
+        Nd4j.create(1);
+        String extension = System.getProperty(NativeSelection.EXTENSION_PROPERTY, "");
+        assertEquals("nd4j-native-" + Versions.ND4J + "-" + org.bytedeco.javacpp.Loader.getPlatform() + extension + ".jar",
+                Backend.loadedNativeJar());
+    }
 }

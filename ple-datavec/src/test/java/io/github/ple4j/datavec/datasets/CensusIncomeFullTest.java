@@ -17,7 +17,7 @@ class CensusIncomeFullTest {
 
     @Test
     void fullFilesFollowTheMmoeProtocol() {
-        CensusIncomeTest.assumeFiles();
+        CensusIncomeTest.requireFiles();
         CensusData data = CensusIncome.builder().load(); // verifies both SHA-256 digests first
 
         assertEquals(CensusIncome.DATA_ROWS, data.trainRows());

@@ -14,8 +14,13 @@ import java.util.List;
  * before k. The assignment is fixed until the input shapes change, so later runs reuse it as is.
  */
 final class BufferPool {
-    /** Test switch: fill every buffer with NaN when handed out, to expose ops that read before writing. */
+    /**
+     * Test switch ({@code -Dple4j.plan.poison=true}): fill every buffer with NaN when it is handed out and every
+     * time its step runs again with it, to expose ops that read an output buffer before writing it (they would
+     * see the stale values of the op that used the buffer before).
+     */
     static final boolean POISON = Boolean.getBoolean("ple4j.plan.poison");
+    private final boolean poison;
     private final List<Entry> entries = new ArrayList<>();
     private final java.util.IdentityHashMap<INDArray, Boolean> handedOut = new java.util.IdentityHashMap<>();
 
@@ -26,6 +31,28 @@ final class BufferPool {
         Entry(INDArray flat, int busyUntil) {
             this.flat = flat;
             this.busyUntil = busyUntil;
+        }
+    }
+
+    /** A pool that poisons as {@code -Dple4j.plan.poison} says. */
+    BufferPool() {
+        this(POISON);
+    }
+
+    /** A pool that poisons its buffers, or not. */
+    BufferPool(boolean poison) {
+        this.poison = poison;
+    }
+
+    /** Whether buffers are filled with NaN before every write. */
+    boolean poisons() {
+        return poison;
+    }
+
+    /** Fills a floating-point buffer of this pool with NaN (a step is about to write it again). */
+    void poison(INDArray buffer) {
+        if (poison && buffer.dataType().isFPType() && owns(buffer)) {
+            buffer.assign(Double.NaN);
         }
     }
 
@@ -49,7 +76,7 @@ final class BufferPool {
         } else {
             best.busyUntil = until;
         }
-        if (POISON && type.isFPType()) {
+        if (poison && type.isFPType()) {
             best.flat.assign(Double.NaN);
         }
         INDArray view = n == best.flat.length() ? best.flat.reshape('c', shape)

@@ -38,7 +38,26 @@ abstract class BufferedStep extends Step {
                 return false;
             }
         }
+        if (pool != null && pool.poisons()) {
+            poisonOutputs(values);
+        }
         return true;
+    }
+
+    /** Under poisoning, fills the pooled output buffers about to be written again with NaN (never an input). */
+    private void poisonOutputs(INDArray[] values) {
+        for (INDArray b : buffers) {
+            if (b == null) {
+                continue;
+            }
+            boolean input = false;
+            for (int j : in) {
+                input |= values[j] == b;
+            }
+            if (!input) {
+                pool.poison(b);
+            }
+        }
     }
 
     void remember(INDArray[] values) {
