@@ -28,8 +28,10 @@ class CensusCommandTest {
         for (JsonNode row : r.get("results")) {
             double income = row.get("incomeAuc").asDouble();
             double marital = row.get("maritalAuc").asDouble();
-            assertTrue(income > 0.6 && income <= 1, row.toString());
-            assertTrue(marital > 0.6 && marital <= 1, row.toString());
+            // Measured on this subset (generic build, 2026-12-01): income 0.9562-0.9566, marital 0.9514-0.9906.
+            // The floors leave room for other CPUs' rounding, not for a model that stopped learning.
+            assertTrue(income > 0.94 && income <= 1, row.toString());
+            assertTrue(marital > 0.93 && marital <= 1, row.toString());
         }
         assertEquals("PLE", r.get("results").get(3).get("model").asText());
         String md = Files.readString(out.resolve("census.md"));

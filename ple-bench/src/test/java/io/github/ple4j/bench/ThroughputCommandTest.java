@@ -59,6 +59,19 @@ class ThroughputCommandTest {
                 assertEquals(2, p.get("stepsPerRun").asInt(), phase);
                 assertEquals(2, p.get("runs").size(), phase);
                 JsonNode s = p.get("samplesPerSecond");
+                int batch = i == 0 ? 8 : 16;
+                double[] speeds = new double[2];
+                for (int k = 0; k < 2; k++) {
+                    JsonNode run = p.get("runs").get(k);
+                    // every run is its steps' samples over its measured seconds
+                    assertEquals(2.0 * batch / run.get("seconds").asDouble(), run.get("samplesPerSecond").asDouble(),
+                            1e-9 * run.get("samplesPerSecond").asDouble(), phase);
+                    speeds[k] = run.get("samplesPerSecond").asDouble();
+                }
+                assertEquals(Math.min(speeds[0], speeds[1]), s.get("min").asDouble(), 0.0, phase);
+                assertEquals(Math.max(speeds[0], speeds[1]), s.get("max").asDouble(), 0.0, phase);
+                assertEquals((speeds[0] + speeds[1]) / 2, s.get("median").asDouble(), 1e-9 * speeds[0], phase);
+                assertEquals(1000.0 * batch / s.get("median").asDouble(), p.get("msPerBatchMedian").asDouble(), 1e-9, phase);
                 assertTrue(s.get("min").asDouble() > 0, phase);
                 assertTrue(s.get("min").asDouble() <= s.get("median").asDouble(), phase);
                 assertTrue(s.get("median").asDouble() <= s.get("max").asDouble(), phase);

@@ -2,6 +2,7 @@ package io.github.ple4j.cli;
 
 import io.github.ple4j.cli.job.JobConfig;
 import io.github.ple4j.cli.job.JobJson;
+import io.github.ple4j.datavec.CloseableMultiDataSetIterator;
 import io.github.ple4j.datavec.FittedPipeline;
 import io.github.ple4j.model.PleModel;
 import io.github.ple4j.model.config.PleConfig;
@@ -9,6 +10,7 @@ import org.datavec.api.writable.Text;
 import org.datavec.api.writable.Writable;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.nd4j.linalg.api.ndarray.INDArray;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -16,6 +18,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -37,10 +40,8 @@ class ConcurrentScoringTest {
     @Test
     void eightThreadsTimesAThousandBatchesEqualOneThread() throws Exception {
         Path train = Fixtures.data(dir, "train.csv", 400, 21);
-        // A one-level CGC without dropout: the thread-safety contract does not depend on the depth, and SameDiff's
-        // per-call overhead grows with the number of ops (9,000 forward passes here).
-        JobConfig job = JobJson.fromJson(Fixtures.job(1, 32, null)
-                .replace("\"levels\": 2", "\"levels\": 1").replace("\"dropout\": 0.1", "\"dropout\": 0.0"), "job");
+        // The standard job: a two-level PLE with dropout (which must not act when scoring), trained for two epochs.
+        JobConfig job = JobJson.fromJson(Fixtures.job(2, 32, null), "job");
         List<String> columns = CsvFiles.columns(train, job.csv());
         FittedPipeline fitted = job.pipeline(columns).fit(CsvFiles.reader(train, job.csv()));
         PleConfig config = job.modelConfig(fitted);
@@ -56,6 +57,12 @@ class ConcurrentScoringTest {
             batches.add(rows.subList(from, from + 1 + r.nextInt(8)));
         }
         try (PleModel model = PleModel.create(config)) {
+            Map<String, INDArray> initial = model.parameters();
+            try (CloseableMultiDataSetIterator it = fitted.iterator(CsvFiles.reader(train, job.csv()), config, 32)) {
+                model.fit(it, null);
+            }
+            assertEquals(2, model.epochsTrained());
+            org.junit.jupiter.api.Assertions.assertNotEquals(initial, model.parameters(), "the model was trained");
             Scorer scorer = new Scorer(model, fitted);
             List<double[][]> expected = new ArrayList<>();
             for (List<List<Writable>> b : batches) {

@@ -2,6 +2,7 @@ package io.github.ple4j.cli;
 
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestFactory;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
@@ -20,6 +21,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.SplittableRandom;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 import static io.github.ple4j.cli.Fixtures.assertCleanError;
@@ -197,12 +199,53 @@ class FuzzTest {
                 "--out", out, "--quiet");
         record("training csv", res);
         if (res.exitCode() == 0) {
-            assertTrue(Files.isRegularFile(out));
+            assertTrainedModelScores(work, out);
         } else {
             // A mutated label can also make training diverge (exit 1); then no model is written either.
             expectError(res, Set.of(ExitCodes.BAD_DATA, ExitCodes.DIVERGED));
             assertFalse(Files.exists(out));
         }
+    }
+
+    /**
+     * Edits that keep the training file valid (line endings, padding, row order, quoting, compression) train a
+     * model that loads and scores: the success side of the training-file cases, which random damage rarely hits.
+     */
+    @Test
+    void benignEditsOfTheTrainingFileTrainModelsThatScore() throws IOException {
+        List<String> lines = lines(trainText);
+        Map<String, String> edits = new java.util.LinkedHashMap<>();
+        edits.put("crlf.csv", String.join("\r\n", lines) + "\r\n");
+        edits.put("padded.csv", lines.stream().map(l -> " " + l.replace(",", " , ") + " ").collect(Collectors.joining("\n")) + "\n");
+        List<String> reversed = new ArrayList<>(lines.subList(1, lines.size()));
+        java.util.Collections.reverse(reversed);
+        edits.put("reversed.csv", lines.get(0) + "\n" + String.join("\n", reversed) + "\n");
+        edits.put("quoted.csv", lines.stream().map(l -> "\"" + l.replace(",", "\",\"") + "\"").collect(Collectors.joining("\n")) + "\n");
+        for (Map.Entry<String, String> e : edits.entrySet()) {
+            Path work = Files.createDirectories(dir.resolve("benign-" + e.getKey()));
+            Path out = work.resolve("model.ple");
+            PleCli.Result res = Fixtures.run("train", "--config", Fixtures.write(work, "job.json", job), "--train",
+                    Fixtures.write(work, e.getKey(), e.getValue()), "--out", out, "--quiet");
+            assertEquals(0, res.exitCode(), e.getKey() + ": " + res.err());
+            assertTrainedModelScores(work, out);
+        }
+    }
+
+    /** A model trained on accepted data loads, has finite parameters, and scores every row of the data file. */
+    private void assertTrainedModelScores(Path work, Path out) throws IOException {
+        try (io.github.ple4j.model.PleModel m = io.github.ple4j.model.PleModel.load(out)) {
+            m.parameters().forEach((name, v) -> {
+                for (double x : v.dup().data().asDouble()) {
+                    assertTrue(Double.isFinite(x), "finite parameter " + name);
+                }
+            });
+        }
+        Path preds = work.resolve("train-preds.csv");
+        PleCli.Result scored = Fixtures.run("predict", "--model", out, "--data", Fixtures.write(work, "data.csv", dataText),
+                "--out", preds);
+        assertEquals(0, scored.exitCode(), scored.err());
+        assertAllRowsAccounted(scored, work, preds, null);
+        assertEquals(12, Files.readAllLines(preds).size() - 1, "every data row scored");
     }
 
     // ------------------------------------------------------------------------------------------------ checks

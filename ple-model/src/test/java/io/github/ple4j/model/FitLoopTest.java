@@ -131,6 +131,46 @@ class FitLoopTest {
         }
     }
 
+    /**
+     * A checkpoint that cannot be written (here its name is taken by a directory, as a full disk or a lost mount
+     * would make the write fail) stops the fit with the file named, leaves the previous checkpoint intact and
+     * loadable, and leaves no temporary file behind.
+     */
+    @Test
+    void aFailedCheckpointWriteStopsTheFitAndKeepsThePreviousCheckpoint(@TempDir Path dir) throws IOException {
+        try (CheckpointDirectory ck = CheckpointDirectory.open(dir, 3); PleModel m = PleModel.create(config(null))) {
+            TrainingListener block = new TrainingListener() {
+                @Override
+                public void onStep(StepInfo s) {
+                    if (s.step() == 6) {
+                        try {
+                            Files.createDirectories(dir.resolve("step-000000000010.ple").resolve("in-the-way"));
+                        } catch (IOException e) {
+                            throw new java.io.UncheckedIOException(e);
+                        }
+                    }
+                }
+            };
+            java.io.UncheckedIOException e = assertThrows(java.io.UncheckedIOException.class, () -> m.fit(train(), null,
+                    FitOptions.builder().checkpoints(ck).checkpointEverySteps(5).listener(block).build()));
+            assertTrue(e.getMessage().startsWith("cannot write checkpoint " + dir.resolve("step-000000000010.ple")),
+                    e.getMessage());
+            try (var files = Files.list(dir)) {
+                assertEquals(List.of(), files.filter(p -> p.getFileName().toString().endsWith(".tmp")).toList(),
+                        "no temporary file left");
+            }
+            List<String> warnings = new ArrayList<>();
+            CheckpointDirectory.Checkpoint c = ck.latest(warnings::add).orElseThrow();
+            try (PleModel loaded = c.model()) {
+                assertEquals(dir.resolve("step-000000000006.ple"), c.file(), "the epoch-end checkpoint before it");
+                assertEquals(6, loaded.stepsTrained());
+            }
+            // the directory in the way has a checkpoint's name: it is reported and skipped
+            assertEquals(List.of("skipping checkpoint step-000000000010.ple: " + dir.resolve("step-000000000010.ple")
+                    + ": no such model file"), warnings);
+        }
+    }
+
     @Test
     void aSecondRunCannotUseALockedDirectory(@TempDir Path dir) {
         try (CheckpointDirectory ck = CheckpointDirectory.open(dir, 1)) {

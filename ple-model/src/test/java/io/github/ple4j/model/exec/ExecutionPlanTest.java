@@ -104,6 +104,20 @@ class ExecutionPlanTest {
         }
     }
 
+    /** Every gradient-check variant again in FLOAT (the type users train in): the plan's losses and gradients. */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("io.github.ple4j.model.graph.GradientCheckTest#cases")
+    void planGradientsEqualSameDiffsInFloat(GradientCheckTest.Case c) {
+        GradientCheckTest.Case f = new GradientCheckTest.Case(c.name(), c.config().withDataType(ModelDataType.FLOAT),
+                c.masked(), c.dropoutMasks(), c.lossWeights());
+        PleGraph g = PleGraphBuilder.build(f.config(), EmbeddingLookup.ONE_HOT);
+        GraphTestSupport.randomizeParameters(g, 3, 0.8);
+        Map<String, INDArray> ph = GradientCheckTest.placeholders(g, f);
+        try (ExecutionPlan plan = trainingPlan(g)) {
+            assertMatchesSameDiff(g, plan, ph, 1e-5);
+        }
+    }
+
     @ParameterizedTest(name = "{0}")
     @MethodSource("io.github.ple4j.model.graph.GradientCheckTest#cases")
     void planForwardEqualsSameDiffOutput(GradientCheckTest.Case c) {
