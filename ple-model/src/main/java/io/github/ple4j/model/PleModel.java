@@ -71,8 +71,19 @@ public final class PleModel implements AutoCloseable {
         this.predictor = new Predictor(graph, feeds);
     }
 
-    /** Builds a fresh model with parameters initialised from the config's seed. */
+    private static volatile boolean gpusChecked;
+
+    /**
+     * Builds a fresh model with parameters initialised from the config's seed.
+     *
+     * @throws IllegalStateException on the CUDA backend, when a GPU cannot run the natives ({@link CudaSupport}):
+     *                               refused here, in one line, rather than at its first kernel launch
+     */
     public static PleModel create(PleConfig config) {
+        if (!gpusChecked) {
+            CudaSupport.requireSupportedGpus();
+            gpusChecked = true;
+        }
         return new PleModel(PleGraphBuilder.build(config));
     }
 
