@@ -27,6 +27,9 @@ public final class Feeds {
     private final List<DropoutSite> dropoutSites;
     private final DataType dt;
     private final Map<String, CategoricalField> bagFields = new HashMap<>();
+    /** Shapes of the cached arrays of ones (a few batch sizes times the dropout sites' widths). */
+    private static final int MAX_CACHED_SHAPES = 64;
+    private final Map<String, INDArray> onesByShape = new HashMap<>();
 
     public Feeds(PleGraph graph) {
         this.config = graph.config();
@@ -63,9 +66,29 @@ public final class Feeds {
             ph.put(name, a);
         }
         for (DropoutSite s : dropoutSites) {
-            ph.put(s.placeholder(), Nd4j.ones(dt, s.shapeFor(batch)));
+            ph.put(s.placeholder(), ones(s.shapeFor(batch)));
         }
         return ph;
+    }
+
+    /**
+     * An array of ones of the shape, one per shape, reused by every call (callers only read it). A fresh array per
+     * pass and dropout site made every prediction leave ~100 KB of native memory behind that collections did not
+     * give back (measured by MemoryStabilityTest: resident memory grew about 105 MiB per 1,000 predictions).
+     */
+    private INDArray ones(long[] shape) {
+        synchronized (onesByShape) {
+            String key = java.util.Arrays.toString(shape);
+            INDArray a = onesByShape.get(key);
+            if (a == null) {
+                if (onesByShape.size() >= MAX_CACHED_SHAPES) {
+                    onesByShape.clear();        // many batch sizes: bound the cache rather than keep them all
+                }
+                a = Nd4j.ones(dt, shape);
+                onesByShape.put(key, a);
+            }
+            return a;
+        }
     }
 
     /**
