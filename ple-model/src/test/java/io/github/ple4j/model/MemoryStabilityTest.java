@@ -24,11 +24,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Resident memory stays flat over 10,000 training steps (dense and id inputs, a lazily updated table, dropout),
- * each step followed by a prediction: after a warm-up of 2,000 steps, the least-squares slope of the resident set
- * size sampled every 500 steps (after a collection, so that garbage ND4J frees on collection does not count) must
- * stay under 10 MiB per 1,000 steps. A leak of one [256, 16] float array per step would be 16 MiB per 1,000.
- * Before the prediction's dropout masks of ones were reused ({@code Feeds}), this measured 105 MiB per 1,000; after,
- * about 4.5 (2026-12-01, AMD EPYC), the samples swinging by about 60 MiB around the line.
+ * each step followed by a prediction: after a warm-up of 2,000 steps the resident set size is sampled every 250
+ * steps (after a collection, so that garbage ND4J frees on collection does not count), and its lower envelope must
+ * grow by less than 10 MiB per 1,000 steps. A leak of one [256, 16] float array per step would be 16 MiB per 1,000.
+ * Before the prediction's dropout masks of ones were reused ({@code Feeds}) the resident size grew by about
+ * 105 MiB per 1,000 steps.
  */
 @Tag("slow")
 class MemoryStabilityTest {
@@ -59,25 +59,23 @@ class MemoryStabilityTest {
             for (int step = 1; step <= 10_000; step++) {
                 model.fitBatch(batch);
                 model.predict(batch.getFeatures());
-                if (step >= 2000 && step % 500 == 0) {
+                if (step >= 2000 && step % 250 == 0) {
                     System.gc();
                     Thread.sleep(50);
                     samples.add(new double[]{step, rssBytes()});
                 }
             }
         }
-        double mx = samples.stream().mapToDouble(s -> s[0]).average().orElseThrow();
-        double my = samples.stream().mapToDouble(s -> s[1]).average().orElseThrow();
-        double sxy = 0;
-        double sxx = 0;
-        for (double[] s : samples) {
-            sxy += (s[0] - mx) * (s[1] - my);
-            sxx += (s[0] - mx) * (s[0] - mx);
-        }
-        double mibPerThousandSteps = sxy / sxx * 1000 / (1 << 20);
+        // The samples swing between two levels (by about 60-100 MiB: the allocator keeps or returns free pages), so
+        // the growth is read from the lower envelope: the least resident size of steps 6,000-10,000 against that of
+        // steps 2,000-6,000, 4,000 steps apart.
+        double firstMin = samples.stream().filter(x -> x[0] <= 6000).mapToDouble(x -> x[1]).min().orElseThrow();
+        double secondMin = samples.stream().filter(x -> x[0] > 6000).mapToDouble(x -> x[1]).min().orElseThrow();
+        double mibPerThousandSteps = (secondMin - firstMin) / 4.0 / (1 << 20);
         StringBuilder trace = new StringBuilder();
-        samples.forEach(s -> trace.append(String.format(java.util.Locale.ROOT, " %d:%.1f", (long) s[0], s[1] / (1 << 20))));
-        System.out.printf(java.util.Locale.ROOT, "RSS slope %.3f MiB per 1,000 steps; step:MiB%s%n", mibPerThousandSteps, trace);
+        samples.forEach(x -> trace.append(String.format(java.util.Locale.ROOT, " %d:%.1f", (long) x[0], x[1] / (1 << 20))));
+        System.out.printf(java.util.Locale.ROOT, "RSS growth of the lower envelope %.3f MiB per 1,000 steps; step:MiB%s%n",
+                mibPerThousandSteps, trace);
         assertTrue(mibPerThousandSteps < 10.0, "resident memory grows by " + mibPerThousandSteps
                 + " MiB per 1,000 steps:" + trace);
     }
