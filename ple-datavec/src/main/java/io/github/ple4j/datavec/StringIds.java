@@ -49,17 +49,7 @@ final class StringIds {
 
     /** The id of {@code value}, or {@code missing} when it is not in the vocabulary. */
     int get(String value, int missing) {
-        int h = spread(value.hashCode());
-        for (int i = h & mask; ; i = (i + 1) & mask) {
-            int s = i * SLOT;
-            int id = slots[s + 1];
-            if (id == 0) {
-                return missing;
-            }
-            if (slots[s] == h && matches(value, slots[s + 2], slots[s + 3])) {
-                return id;
-            }
-        }
+        return get(value, 0, value.length(), missing);
     }
 
     /**
@@ -69,7 +59,7 @@ final class StringIds {
     int get(String text, int from, int to, int missing) {
         int raw = 0;
         for (int j = from; j < to; j++) {
-            raw = 31 * raw + text.charAt(j);
+            raw = 31 * raw + text.charAt(j);     // String.hashCode of the region, as the table was built with
         }
         int h = spread(raw);
         int length = to - from;
@@ -88,18 +78,6 @@ final class StringIds {
     private boolean regionMatches(String text, int from, int offset, int length) {
         for (int j = 0; j < length; j++) {
             if (text.charAt(from + j) != pool[offset + j]) {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    private boolean matches(String value, int offset, int length) {
-        if (value.length() != length) {
-            return false;
-        }
-        for (int j = 0; j < length; j++) {
-            if (value.charAt(j) != pool[offset + j]) {
                 return false;
             }
         }

@@ -33,19 +33,11 @@ public final class IdHashing {
 
     /** MurmurHash3, x86 32-bit variant, of {@code data} with {@code seed}. */
     public static int murmur3(byte[] data, int seed) {
-        final int c1 = 0xcc9e2d51;
-        final int c2 = 0x1b873593;
         int h = seed;
         int blocks = data.length / 4;
         for (int i = 0; i < blocks; i++) {
-            int k = (data[4 * i] & 0xff) | (data[4 * i + 1] & 0xff) << 8 | (data[4 * i + 2] & 0xff) << 16
-                    | (data[4 * i + 3] & 0xff) << 24;
-            k *= c1;
-            k = Integer.rotateLeft(k, 15);
-            k *= c2;
-            h ^= k;
-            h = Integer.rotateLeft(h, 13);
-            h = h * 5 + 0xe6546b64;
+            h = mixBlock(h, (data[4 * i] & 0xff) | (data[4 * i + 1] & 0xff) << 8 | (data[4 * i + 2] & 0xff) << 16
+                    | (data[4 * i + 3] & 0xff) << 24);
         }
         int k = 0;
         int tail = blocks * 4;
@@ -58,15 +50,30 @@ public final class IdHashing {
                 // fall through
             case 1:
                 k ^= data[tail] & 0xff;
-                k *= c1;
-                k = Integer.rotateLeft(k, 15);
-                k *= c2;
-                h ^= k;
+                h ^= scramble(k);
                 break;
             default:
                 break;
         }
-        h ^= data.length;
+        return finish(h, data.length);
+    }
+
+    /** One 4-byte block of MurmurHash3 x86 32 folded into the state. */
+    private static int mixBlock(int h, int k) {
+        h ^= scramble(k);
+        h = Integer.rotateLeft(h, 13);
+        return h * 5 + 0xe6546b64;
+    }
+
+    private static int scramble(int k) {
+        k *= 0xcc9e2d51;
+        k = Integer.rotateLeft(k, 15);
+        return k * 0x1b873593;
+    }
+
+    /** The length and the final avalanche. */
+    private static int finish(int h, int length) {
+        h ^= length;
         h ^= h >>> 16;
         h *= 0x85ebca6b;
         h ^= h >>> 13;
@@ -94,20 +101,13 @@ public final class IdHashing {
 
     /** {@link #murmur3} with seed 0 of the bytes of an ASCII region. */
     private static int murmur3Ascii(String text, int from, int to) {
-        final int c1 = 0xcc9e2d51;
-        final int c2 = 0x1b873593;
         int h = 0;
         int length = to - from;
         int blocks = length / 4;
         for (int i = 0; i < blocks; i++) {
             int at = from + 4 * i;
-            int k = text.charAt(at) | text.charAt(at + 1) << 8 | text.charAt(at + 2) << 16 | text.charAt(at + 3) << 24;
-            k *= c1;
-            k = Integer.rotateLeft(k, 15);
-            k *= c2;
-            h ^= k;
-            h = Integer.rotateLeft(h, 13);
-            h = h * 5 + 0xe6546b64;
+            h = mixBlock(h, text.charAt(at) | text.charAt(at + 1) << 8 | text.charAt(at + 2) << 16
+                    | text.charAt(at + 3) << 24);
         }
         int k = 0;
         int tail = from + blocks * 4;
@@ -120,20 +120,11 @@ public final class IdHashing {
                 // fall through
             case 1:
                 k ^= text.charAt(tail);
-                k *= c1;
-                k = Integer.rotateLeft(k, 15);
-                k *= c2;
-                h ^= k;
+                h ^= scramble(k);
                 break;
             default:
                 break;
         }
-        h ^= length;
-        h ^= h >>> 16;
-        h *= 0x85ebca6b;
-        h ^= h >>> 13;
-        h *= 0xc2b2ae35;
-        h ^= h >>> 16;
-        return h;
+        return finish(h, length);
     }
 }
