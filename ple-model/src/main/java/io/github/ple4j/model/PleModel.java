@@ -14,6 +14,8 @@ import io.github.ple4j.model.infer.Predictor;
 import io.github.ple4j.model.io.BundleContents;
 import io.github.ple4j.model.io.MalformedModelException;
 import io.github.ple4j.model.io.ModelBundle;
+import io.github.ple4j.model.onnx.OnnxExport;
+import io.github.ple4j.model.onnx.OnnxOptions;
 import io.github.ple4j.model.train.FitLoop;
 import io.github.ple4j.model.train.FitOptions;
 import io.github.ple4j.model.train.FitState;
@@ -304,6 +306,19 @@ public final class PleModel implements AutoCloseable {
         // The live arrays, streamed to the file: a large table is written without a second copy.
         ModelBundle.write(file, new BundleContents(config(), parameterArrays(), updater, epochsTrained(),
                 trainer == null ? 0 : trainer.step(), trainer == null ? 0 : trainer.optimizerStep(), attachments));
+    }
+
+    /**
+     * Writes the inference graph as an ONNX model for serving outside the JVM (ONNX Runtime, Triton): inputs named as
+     * {@link GraphSignature#featureInputs()}, one output per task, optionally the fused score; embedding lookups as
+     * {@code Gather}; the config and the attached documents (the fitted preprocessing) as metadata. See
+     * {@link OnnxExport} for the format.
+     */
+    public void exportOnnx(Path file, OnnxOptions options) throws IOException {
+        open();
+        Map<String, String> docs = new LinkedHashMap<>(attachments);
+        docs.remove(FitState.ATTACHMENT);
+        OnnxExport.write(config(), parameterArrays(), docs, file, options);
     }
 
     /** The parameters' own arrays (not copies), by name. */
