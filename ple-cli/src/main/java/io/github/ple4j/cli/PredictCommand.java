@@ -2,6 +2,7 @@ package io.github.ple4j.cli;
 
 import io.github.ple4j.datavec.InvalidDataException;
 import io.github.ple4j.model.config.ModelDataType;
+import io.github.ple4j.model.PleModel;
 import io.github.ple4j.model.config.TaskSpec;
 import io.github.ple4j.model.config.TaskType;
 import io.github.ple4j.model.eval.RankingScore;
@@ -160,14 +161,19 @@ final class PredictCommand implements Callable<Integer> {
     }
 
     private Map<String, Double> checkWeights(LoadedModel m) {
+        return checkWeights(m.model(), weights);
+    }
+
+    /** The fused score's weights checked against the model's tasks (binary tasks, finite, >= 0); null for none. */
+    static Map<String, Double> checkWeights(PleModel model, Map<String, Double> weights) {
         if (weights == null || weights.isEmpty()) {
             return null;
         }
         Map<String, Double> w = new LinkedHashMap<>();
         for (Map.Entry<String, Double> e : weights.entrySet()) {
-            TaskSpec t = m.model().config().tasks().stream().filter(x -> x.name().equals(e.getKey())).findFirst()
+            TaskSpec t = model.config().tasks().stream().filter(x -> x.name().equals(e.getKey())).findFirst()
                     .orElseThrow(() -> CliException.usage("--weights names the task '" + e.getKey() + "' but the model's tasks are "
-                            + m.model().signature().tasks()));
+                            + model.signature().tasks()));
             if (t.type() != TaskType.BINARY) {
                 throw CliException.usage("--weights: task '" + t.name() + "' is " + t.type()
                         + "; the fused score multiplies probabilities of binary tasks");

@@ -314,11 +314,11 @@ public final class PleModel implements AutoCloseable {
      * {@code Gather}; the config and the attached documents (the fitted preprocessing) as metadata. See
      * {@link OnnxExport} for the format.
      */
-    public void exportOnnx(Path file, OnnxOptions options) throws IOException {
+    public OnnxExport.Written exportOnnx(Path file, OnnxOptions options) throws IOException {
         open();
         Map<String, String> docs = new LinkedHashMap<>(attachments);
         docs.remove(FitState.ATTACHMENT);
-        OnnxExport.write(config(), parameterArrays(), docs, file, options);
+        return OnnxExport.write(config(), parameterArrays(), docs, file, options);
     }
 
     /** The parameters' own arrays (not copies), by name. */

@@ -60,15 +60,27 @@ public final class OnnxExport {
     }
 
     /**
+     * What an export wrote.
+     *
+     * @param model        the model file
+     * @param modelBytes   its size
+     * @param externalData the external data file, or null when every tensor is inside the model
+     * @param externalBytes its size (0 without one)
+     */
+    public record Written(Path model, long modelBytes, Path externalData, long externalBytes) {
+    }
+
+    /**
      * Writes the model.
      *
      * @param config      the model's config
      * @param parameters  its parameters by graph name (any floating-point type; written as float32)
      * @param attachments documents stored as {@value #META_ATTACHMENT}{@code <name>} metadata
      * @param file        the .onnx file; external data, if any, goes to {@code <file name>.data} beside it
+     * @return the files written
      */
-    public static void write(PleConfig config, Map<String, INDArray> parameters, Map<String, String> attachments,
-                             Path file, OnnxOptions options) throws IOException {
+    public static Written write(PleConfig config, Map<String, INDArray> parameters, Map<String, String> attachments,
+                                Path file, OnnxOptions options) throws IOException {
         List<String> taskNames = config.tasks().stream().map(TaskSpec::name).toList();
         checkScoreWeights(taskNames, options.scoreWeights());
         Path target = file.toAbsolutePath();
@@ -93,7 +105,10 @@ public final class OnnxExport {
             meta(model, META_SCORE, String.join(",", w));
         }
         attachments.forEach((name, json) -> meta(model, META_ATTACHMENT + name, json));
-        writeFiles(model.build(), tensors, target, target.resolveSibling(dataName));
+        Path data = target.resolveSibling(dataName);
+        writeFiles(model.build(), tensors, target, data);
+        return tensors.hasExternal() ? new Written(file, Files.size(target), file.resolveSibling(dataName), Files.size(data))
+                : new Written(file, Files.size(target), null, 0);
     }
 
     private static void checkScoreWeights(List<String> tasks, Map<String, Double> weights) {
