@@ -253,45 +253,13 @@ public final class ThroughputCommand implements Callable<Integer> {
         }
     }
 
-    /**
-     * Warm-up runs, then timed runs of one phase. A warm-up run lasts {@code --steps} steps, or else at least
-     * {@code --run-seconds}; timed runs take {@code --steps}, or else as many steps as the last warm-up run's
-     * speed fits into {@code --run-seconds} (at least one).
-     */
+    /** The phase timer of this command's options. */
+    PhaseTimer timer() {
+        return new PhaseTimer(warmup, runs, runSeconds, steps, sampleMillis, maxRssMb);
+    }
+
     private PhaseResult measure(int batchSize, List<MultiDataSet> data, Consumer<MultiDataSet> step) {
-        try (MemoryProbe probe = MemoryProbe.start(sampleMillis, maxRssMb * 1024 * 1024)) {
-            Consumer<MultiDataSet> guarded = d -> {
-                if (probe.limitExceeded()) {
-                    throw new IllegalStateException("resident memory exceeded --max-rss-mb " + maxRssMb + " MB; stopping");
-                }
-                step.accept(d);
-            };
-            int next = 0;
-            double rate = Double.NaN;
-            for (int w = 0; w < warmup; w++) {
-                collectGarbage();
-                long t0 = System.nanoTime();
-                int n = 0;
-                do {
-                    guarded.accept(data.get(next++ % data.size()));
-                    n++;
-                } while (steps != null ? n < steps : System.nanoTime() - t0 < runSeconds * 1e9);
-                rate = n / ((System.nanoTime() - t0) / 1e9);
-            }
-            int perRun = steps != null ? steps : Double.isNaN(rate) ? 1 : Math.max(1, (int) Math.round(runSeconds * rate));
-            double[] seconds = new double[runs];
-            double[] speed = new double[runs];
-            for (int r = 0; r < runs; r++) {
-                collectGarbage();
-                long t0 = System.nanoTime();
-                for (int s = 0; s < perRun; s++) {
-                    guarded.accept(data.get(next++ % data.size()));
-                }
-                seconds[r] = (System.nanoTime() - t0) / 1e9;
-                speed[r] = (double) perRun * batchSize / seconds[r];
-            }
-            return new PhaseResult(perRun, seconds, speed, probe.stop());
-        }
+        return timer().measure(batchSize, data, step);
     }
 
     /**
