@@ -82,6 +82,9 @@ class OnnxExportTest {
                         new InputSpec(0, sparseFields().subList(0, 2)), false)},
                 new Object[]{"ple-bags-only", config(ExtractionSpec.ple(2, 1, 1, 5),
                         new InputSpec(0, List.of(sparseFields().get(3))), false)},
+                new Object[]{"ple-dropout-l2", PleConfig.builder().inputs(mixed).task(TaskSpec.binary("ctr").withTower(5))
+                        .task(TaskSpec.regression("watch")).extraction(ExtractionSpec.ple(2, 1, 2, 6)).dropout(0.3).l2(1e-3)
+                        .seed(4).build()},
                 new Object[]{"ple-double", config(ExtractionSpec.ple(2, 2, 1, 6), mixed, false)
                         .withDataType(ModelDataType.DOUBLE)});
     }

@@ -85,7 +85,8 @@ public final class OnnxExport {
         checkScoreWeights(taskNames, options.scoreWeights());
         Path target = file.toAbsolutePath();
         String dataName = target.getFileName() + ".data";
-        OnnxTensors tensors = new OnnxTensors(externalFrom(parameters, options), dataName);
+        long total = parameters.values().stream().mapToLong(a -> 4 * a.length()).sum();
+        OnnxTensors tensors = new OnnxTensors(externalFrom(total, options), dataName);
         OnnxGraph g = new OnnxGraph("ple4j", tensors);
         List<String> predictions = OnnxNetwork.define(config, parameters, g);
         if (!options.scoreWeights().isEmpty()) {
@@ -129,12 +130,12 @@ public final class OnnxExport {
         }
     }
 
-    private static long externalFrom(Map<String, INDArray> parameters, OnnxOptions options) {
+    /** The size from which tensors go to external data, for parameters of {@code totalBytes} float32 bytes. */
+    static long externalFrom(long totalBytes, OnnxOptions options) {
         if (options.externalDataThreshold() != OnnxOptions.AUTOMATIC) {
             return options.externalDataThreshold();
         }
-        long total = parameters.values().stream().mapToLong(a -> 4 * a.length()).sum();
-        return total > AUTOMATIC_LIMIT ? AUTOMATIC_FROM : Long.MAX_VALUE;
+        return totalBytes > AUTOMATIC_LIMIT ? AUTOMATIC_FROM : Long.MAX_VALUE;
     }
 
     /** score = prod_k p_k^w_k over the tasks with w_k > 0 (0^0 = 1, so the others are left out). */
