@@ -1,7 +1,12 @@
 package io.github.ple4j.cli;
 
 import io.github.ple4j.cli.job.CsvSpec;
+import io.github.ple4j.cli.job.JobConfig;
+import io.github.ple4j.cli.job.ShuffleSpec;
 import io.github.ple4j.datavec.records.CsvFileReader;
+import io.github.ple4j.datavec.records.ShardedCsvReader;
+import io.github.ple4j.datavec.records.ShuffledRecordReader;
+import org.datavec.api.records.reader.RecordReader;
 import org.datavec.api.records.reader.impl.csv.SerializableCSVParser;
 
 import java.io.BufferedReader;
@@ -187,8 +192,16 @@ final class CsvFiles {
      * A record reader over the parts in order, each skipping its header line if there is one; with a shard seed the
      * part order is reshuffled every epoch.
      */
-    static io.github.ple4j.datavec.records.ShardedCsvReader reader(List<Path> shards, CsvSpec csv, Long shardSeed) {
-        return new io.github.ple4j.datavec.records.ShardedCsvReader(shards, csv.delimiterChar(), csv.header() ? 1 : 0,
+    /** The training rows in the job's order: parts reordered per epoch, rows through the shuffle buffer. */
+    static RecordReader trainingReader(List<Path> shards, JobConfig job) {
+        ShuffleSpec sh = job.shuffle();
+        long seed = job.shuffleSeed();
+        var parts = reader(shards, job.csv(), sh.shards() && shards.size() > 1 ? seed : null);
+        return sh.shufflesRows() ? new ShuffledRecordReader(parts, sh.bufferRows(), seed) : parts;
+    }
+
+    static ShardedCsvReader reader(List<Path> shards, CsvSpec csv, Long shardSeed) {
+        return new ShardedCsvReader(shards, csv.delimiterChar(), csv.header() ? 1 : 0,
                 shardSeed);
     }
 

@@ -17,13 +17,13 @@ import java.io.UncheckedIOException;
 
 /**
  * The {@code ple} command line: train a PLE model on a CSV file (with checkpoints and resume), evaluate it, predict
- * with it, inspect a model file, export it to ONNX. Errors are one line on stderr (a stack trace only with
- * {@code --verbose}) and the exit code tells scripts what happened ({@link ExitCodes}).
+ * with it, inspect a model file, export it to ONNX, search hyper-parameters. Errors are one line on stderr (a stack
+ * trace only with {@code --verbose}) and the exit code tells scripts what happened ({@link ExitCodes}).
  */
 @Command(name = "ple", mixinStandardHelpOptions = true, version = "PLE4J " + Versions.LIBRARY + " (ND4J " + Versions.ND4J + ")",
         description = "Train, evaluate and serve Progressive Layered Extraction (PLE) multi-task models on CSV files.",
-        subcommands = {TrainCommand.class, EvaluateCommand.class, PredictCommand.class, InspectCommand.class, ExportCommand.class,
-                CommandLine.HelpCommand.class},
+        subcommands = {TrainCommand.class, EvaluateCommand.class, PredictCommand.class, InspectCommand.class,
+                ExportCommand.class, TuneCommand.class, CommandLine.HelpCommand.class},
         footer = {"", ExitCodes.HELP})
 public final class PleCli implements Runnable {
     @Option(names = "--verbose", scope = ScopeType.INHERIT, description = "Print stack traces of errors.")

@@ -4,11 +4,9 @@ import io.github.ple4j.cli.job.CsvSpec;
 import io.github.ple4j.cli.job.JobConfig;
 import io.github.ple4j.cli.job.JobConfigException;
 import io.github.ple4j.cli.job.JobJson;
-import io.github.ple4j.cli.job.ShuffleSpec;
 import io.github.ple4j.datavec.CloseableMultiDataSetIterator;
 import io.github.ple4j.datavec.FittedPipeline;
 import io.github.ple4j.datavec.InvalidDataException;
-import io.github.ple4j.datavec.records.ShuffledRecordReader;
 import io.github.ple4j.model.PleModel;
 import io.github.ple4j.model.SaveOptions;
 import io.github.ple4j.model.config.EarlyStopping;
@@ -336,12 +334,8 @@ final class TrainCommand implements Callable<Integer> {
         return finish(model, result, outFile);
     }
 
-    /** The training rows in the job's order: parts reordered per epoch, rows through the shuffle buffer. */
     private org.datavec.api.records.reader.RecordReader trainingReader(JobConfig job) {
-        ShuffleSpec sh = job.shuffle();
-        long seed = job.shuffleSeed();
-        var parts = CsvFiles.reader(trainShards, job.csv(), sh.shards() && trainShards.size() > 1 ? seed : null);
-        return sh.shufflesRows() ? new ShuffledRecordReader(parts, sh.bufferRows(), seed) : parts;
+        return CsvFiles.trainingReader(trainShards, job);
     }
 
     /** After every epoch, one line with the training and validation figures; the early stop, when it happens. */

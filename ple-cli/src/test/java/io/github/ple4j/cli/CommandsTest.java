@@ -178,7 +178,7 @@ class CommandsTest {
 
     @Test
     void everyCommandHasHelpWithTheExitCodes() {
-        for (String c : List.of("train", "evaluate", "predict", "inspect", "export")) {
+        for (String c : List.of("train", "evaluate", "predict", "inspect", "export", "tune")) {
             PleCli.Result r = expect(0, c, "--help");
             assertTrue(r.out().contains("Usage: ple " + c), r.out());
             assertTrue(r.out().contains("Exit codes: 0 ok, 1 training diverged"), r.out());

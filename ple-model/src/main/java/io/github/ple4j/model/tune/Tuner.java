@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.github.ple4j.model.config.ConfigJson;
 
 import java.io.IOException;
-import java.io.PrintStream;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
@@ -19,6 +18,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.Consumer;
 import java.util.function.LongSupplier;
 
 /**
@@ -165,12 +165,12 @@ public final class Tuner {
     private final Settings settings;
     private final SearchSpace space;
     private final Path dir;
-    private final PrintStream log;
+    private final Consumer<String> log;
     private final LongSupplier nanoClock;
     private final Map<Key, Done> done = new HashMap<>();
     private double secondsUsed;
 
-    private Tuner(Settings settings, SearchSpace space, Path dir, PrintStream log, LongSupplier nanoClock) {
+    private Tuner(Settings settings, SearchSpace space, Path dir, Consumer<String> log, LongSupplier nanoClock) {
         this.settings = settings;
         this.space = space;
         this.dir = dir;
@@ -181,14 +181,14 @@ public final class Tuner {
     /**
      * Runs (or resumes) a search, writing its journal and reports into {@code dir}.
      *
-     * @param log progress lines (one per evaluation); null for none
+     * @param log receives a progress line per evaluation; null for none
      */
-    public static Result run(Settings settings, SearchSpace space, Objective objective, Path dir, PrintStream log)
+    public static Result run(Settings settings, SearchSpace space, Objective objective, Path dir, Consumer<String> log)
             throws IOException {
         return run(settings, space, objective, dir, log, System::nanoTime);
     }
 
-    static Result run(Settings settings, SearchSpace space, Objective objective, Path dir, PrintStream log,
+    static Result run(Settings settings, SearchSpace space, Objective objective, Path dir, Consumer<String> log,
                       LongSupplier nanoClock) throws IOException {
         Files.createDirectories(dir);
         Tuner t = new Tuner(settings, space, dir, log, nanoClock);
@@ -334,8 +334,8 @@ public final class Tuner {
                     line.put("seconds", seconds);
                     append(dir.resolve(JOURNAL), line.toString());
                     if (log != null) {
-                        log.printf(Locale.ROOT, "trial %d rung %d (%d epochs) seed %d: %s %.5f in %.1f s; %s%n", trial, rung,
-                                epochs.get(rung), seed, settings.objective(), e.objective(), seconds, params);
+                        log.accept(String.format(Locale.ROOT, "trial %d rung %d (%d epochs) seed %d: %s %.5f in %.1f s; %s",
+                                trial, rung, epochs.get(rung), seed, settings.objective(), e.objective(), seconds, params));
                     }
                 }
             }
