@@ -11,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The census command on the first rows of the real files: it trains, scores and writes its report. */
@@ -37,6 +38,51 @@ class CensusCommandTest {
         String md = Files.readString(out.resolve("census.md"));
         assertTrue(md.contains("| PLE |") && md.contains("0.9522") && md.contains("0.9945"), md);
         assertTrue(Files.size(out.resolve("census-seesaw.png")) > 1000);
+    }
+
+    @Test
+    void bothProtocolsTunedWithPairedDifferences(@TempDir Path out) throws Exception {
+        Path space = out.resolve("space.json");
+        Files.writeString(space, "{\"learningRate\": {\"logUniform\": [0.003, 0.03]}, \"sharedExperts\": {\"int\": [1, 3]}}");
+        int code = new CommandLine(new CensusCommand()).execute("--rows", "2000", "--seeds", "2", "--epochs", "2",
+                "--protocol", "one-hot,embedding", "--models", "MMoE,PLE", "--tune", space.toString(), "--tune-trials", "2",
+                "--tune-eta", "2", "--tune-max-epochs", "2", "--out", out.toString());
+        assertEquals(0, code);
+        JsonNode r = ConfigJson.mapper().readTree(out.resolve("census.json").toFile());
+        assertEquals(8, r.get("results").size(), "2 protocols x 2 models x 2 seeds");
+        assertEquals(2, r.get("protocols").size());
+        assertEquals("embedding", r.get("protocols").get(1).get("protocol").asText());
+        assertTrue(r.get("protocols").get(1).get("inputWidth").asInt() < r.get("protocols").get(0).get("inputWidth").asInt(),
+                "ids with 4-wide embeddings are narrower than one-hot");
+        for (JsonNode p : r.get("protocols")) {
+            JsonNode ple = p.get("models").get(1);
+            assertEquals("PLE", ple.get("model").asText());
+            assertTrue(ple.get("gainIncome").isNull(), "no single-task run: no gain");
+            JsonNode tuned = ple.get("tuned");
+            double lr = tuned.get("learningRate").asDouble();
+            assertTrue(lr >= 0.003 && lr < 0.03, tuned.toString());
+            assertEquals(lr, ple.get("config").get("training").get("optimizer").get("learningRate").asDouble());
+            assertEquals(tuned.get("sharedExperts").asInt(), ple.get("config").get("extraction").get("sharedExperts").asInt());
+            JsonNode paired = p.get("paired").get(0);
+            assertEquals("PLE - MMoE", paired.get("comparison").asText());
+            double d0 = paired.get("perSeed").get(0).asDouble();
+            double d1 = paired.get("perSeed").get(1).asDouble();
+            assertEquals((d0 + d1) / 2, paired.get("meanDifference").asDouble(), 1e-12);
+        }
+        JsonNode first = r.get("results").get(0);
+        assertEquals("one-hot", first.get("protocol").asText());
+        assertEquals("MMoE", first.get("model").asText());
+        String md = Files.readString(out.resolve("census.md"));
+        assertTrue(md.contains("## Protocol: one-hot") && md.contains("## Protocol: embedding"), md);
+        assertTrue(md.contains("| PLE - MMoE | "), md);
+        for (String line : md.lines().filter(l -> l.startsWith("| PLE | ") || l.startsWith("| MMoE | ")).toList()) {
+            String[] cells = line.split("\\|");
+            assertEquals(" - ", cells[5], "gain income without single-task: " + line);
+            assertEquals(" - ", cells[6], "gain marital without single-task: " + line);
+        }
+        assertFalse(md.contains("NaN"), md);
+        assertTrue(Files.exists(out.resolve("census-tune/embedding/PLE/tune.md")));
+        assertTrue(Files.exists(out.resolve("census-seesaw-embedding.png")));
     }
 
     @Test
