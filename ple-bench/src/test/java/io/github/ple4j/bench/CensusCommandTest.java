@@ -86,6 +86,30 @@ class CensusCommandTest {
     }
 
     @Test
+    void protocolsSideBySideGiveTheSequentialResults(@TempDir Path out) throws Exception {
+        String[] args = {"--rows", "2000", "--seeds", "1", "--epochs", "2", "--protocol", "one-hot,embedding",
+                "--models", "CGC", "--threads", "1"};
+        Path seq = out.resolve("seq");
+        Path par = out.resolve("par");
+        assertEquals(0, new CommandLine(new CensusCommand()).execute(concat(args, "--out", seq.toString())));
+        assertEquals(0, new CommandLine(new CensusCommand()).execute(concat(args, "--out", par.toString(), "--parallel")));
+        JsonNode a = ConfigJson.mapper().readTree(seq.resolve("census.json").toFile()).get("results");
+        JsonNode b = ConfigJson.mapper().readTree(par.resolve("census.json").toFile()).get("results");
+        assertEquals(2, a.size());
+        for (int i = 0; i < 2; i++) {
+            assertEquals(a.get(i).get("protocol"), b.get(i).get("protocol"));
+            assertEquals(a.get(i).get("incomeAuc").asDouble(), b.get(i).get("incomeAuc").asDouble(), 0.0);
+            assertEquals(a.get(i).get("maritalAuc").asDouble(), b.get(i).get("maritalAuc").asDouble(), 0.0);
+        }
+    }
+
+    private static String[] concat(String[] a, String... b) {
+        String[] out = java.util.Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, out, a.length, b.length);
+        return out;
+    }
+
+    @Test
     void unknownModelNamesAreRejectedBeforeAnyWork() {
         java.io.StringWriter err = new java.io.StringWriter();
         CommandLine cl = new CommandLine(new CensusCommand());
