@@ -119,7 +119,15 @@ public final class PleNetwork {
 
     /** Group name to expert count, in bank order (tasks, then shared): all groups, or just {@code only}. */
     private LinkedHashMap<String, Integer> groups(String only) {
-        ExtractionSpec ex = config.extraction();
+        return expertGroups(config.extraction(), tasks, only);
+    }
+
+    /**
+     * The expert groups of a level in bank order (each task's experts, then the shared ones) with their sizes: all of
+     * them ({@code only} null, the first level's single bank) or just the group {@code only} (a later level's bank).
+     * The parameter layout of an expert bank follows this order.
+     */
+    public static LinkedHashMap<String, Integer> expertGroups(ExtractionSpec ex, List<String> tasks, String only) {
         LinkedHashMap<String, Integer> sizes = new LinkedHashMap<>();
         if (ex.expertsPerTask() > 0) {
             for (String t : tasks) {

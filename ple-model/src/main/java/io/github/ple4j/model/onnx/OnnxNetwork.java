@@ -10,6 +10,7 @@ import io.github.ple4j.model.config.Pooling;
 import io.github.ple4j.model.config.TaskSpec;
 import io.github.ple4j.model.config.TaskType;
 import io.github.ple4j.model.graph.GraphSignature;
+import io.github.ple4j.model.graph.PleNetwork;
 import onnx.Onnx;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
@@ -87,8 +88,8 @@ final class OnnxNetwork {
                     }
                 }
                 if (ex.sharedExperts() > 0) {
-                    Bank b = bank("level" + level + "/experts/shared", sharedIn, groups("shared"));
-                    experts.put("shared", new Part(b, 0, ex.sharedExperts()));
+                    Bank b = bank("level" + level + "/experts/shared", sharedIn, groups(PleNetwork.SHARED));
+                    experts.put(PleNetwork.SHARED, new Part(b, 0, ex.sharedExperts()));
                 }
             }
             List<String> taskOut = new ArrayList<>();
@@ -97,8 +98,8 @@ final class OnnxNetwork {
                 if (experts.containsKey(tasks.get(k))) {
                     own.add(experts.get(tasks.get(k)));
                 }
-                if (experts.containsKey("shared")) {
-                    own.add(experts.get("shared"));
+                if (experts.containsKey(PleNetwork.SHARED)) {
+                    own.add(experts.get(PleNetwork.SHARED));
                 }
                 taskOut.add(gate("level" + level + "/gate/" + tasks.get(k), GraphSignature.taskGate(level, tasks.get(k)),
                         taskIn.get(k), own));
@@ -170,21 +171,8 @@ final class OnnxNetwork {
         return g.node("Identity", out, List.of(pooled));
     }
 
-    /** Group name to expert count, in bank order (tasks, then shared): all groups, or just {@code only}. */
     private LinkedHashMap<String, Integer> groups(String only) {
-        ExtractionSpec ex = config.extraction();
-        LinkedHashMap<String, Integer> sizes = new LinkedHashMap<>();
-        if (ex.expertsPerTask() > 0) {
-            for (String t : tasks) {
-                if (only == null || only.equals(t)) {
-                    sizes.put(t, ex.expertsPerTask());
-                }
-            }
-        }
-        if (ex.sharedExperts() > 0 && (only == null || only.equals("shared"))) {
-            sizes.put("shared", ex.sharedExperts());
-        }
-        return sizes;
+        return PleNetwork.expertGroups(config.extraction(), tasks, only);
     }
 
     /** The experts of {@code groups}, all reading {@code input}, as one bank [B, E, h]. */
