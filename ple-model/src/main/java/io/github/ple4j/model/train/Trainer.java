@@ -133,13 +133,17 @@ public final class Trainer implements AutoCloseable {
         }
     }
 
-    /** Builds the backward graph once, hiding SameDiff's per-op "Added differentiated op" console lines. */
+    /**
+     * Builds the backward graph once, hiding SameDiff's per-op "Added differentiated op" console lines. The console is
+     * read and swapped under one lock: a thread that read it outside the lock while another had it swapped out would
+     * restore the silent stream for good (seen when two models trained in parallel threads).
+     */
     private static void createGradientFunction(SameDiff sd) {
         if (sd.hasGradientFunction()) {
             return;
         }
-        PrintStream original = System.out;
         synchronized (System.class) {
+            PrintStream original = System.out;
             System.setOut(new PrintStream(OutputStream.nullOutputStream()));
             try {
                 sd.createGradFunction();
