@@ -23,12 +23,12 @@ import java.util.Set;
 
 /**
  * The census command's tuning (a picocli mixin): with {@code --tune SPACE}, each model is searched by {@link Tuner} on
- * the validation split (objective: mean validation AUC of the two tasks) with the same space, strategy, trials and
- * minutes, then its seeds train the best trial's config. Space values that would turn a baseline into another
- * architecture are not applied to it: {@code levels}, {@code expertsPerTask} and {@code sharedExperts} for
- * single-task and shared-bottom, {@code levels} and {@code expertsPerTask} for MMoE (whose {@code sharedExperts} is
- * its expert count), {@code levels} for CGC. Journals go to {@code --tune-dir/<protocol>/<model>}, so a stopped run
- * resumes.
+ * the validation split (objective: mean validation AUC of the two tasks, or one task's with {@code --tune-objective})
+ * with the same space, strategy, trials and minutes, then its seeds train the best trial's config. Space values that
+ * would turn a baseline into another architecture are not applied to it: {@code levels}, {@code expertsPerTask} and
+ * {@code sharedExperts} for single-task and shared-bottom, {@code levels} and {@code expertsPerTask} for MMoE (whose
+ * {@code sharedExperts} is its expert count), {@code levels} for CGC. Journals go to
+ * {@code --tune-dir/<protocol>/<model>}, so a stopped run resumes.
  */
 final class CensusTuning {
     @Option(names = "--tune", paramLabel = "SPACE", description = "Tune every model first, over this search space (JSON).")
@@ -50,6 +50,9 @@ final class CensusTuning {
     double minutes;
     @Option(names = "--tune-dir", paramLabel = "DIR", description = "Journals and leaderboards. Default: OUT/census-tune")
     Path dir;
+    @Option(names = "--tune-objective", defaultValue = "auc",
+            description = "Validation objective: auc (mean of the two tasks), income.auc or marital.auc. Default: ${DEFAULT-VALUE}")
+    String objective;
 
     /** The chosen config of a model. */
     record Tuned(PleConfig config, int batchSize, Map<String, Object> params) {
@@ -70,7 +73,11 @@ final class CensusTuning {
             case "random" -> Tuner.Strategy.RANDOM;
             default -> throw new IllegalArgumentException("--tune-strategy must be halving or random but was '" + strategy + "'");
         };
-        return new Tuner.Settings(s, trials, eta, minEpochs, maxEpochs, seeds, 2020, minutes, "auc", true);
+        if (!java.util.List.of("auc", "income.auc", "marital.auc").contains(objective)) {
+            throw new IllegalArgumentException("--tune-objective must be auc, income.auc or marital.auc but was '" + objective
+                    + "'");
+        }
+        return new Tuner.Settings(s, trials, eta, minEpochs, maxEpochs, seeds, 2020, minutes, objective, true);
     }
 
     void describe(ObjectNode prov) {
@@ -86,7 +93,7 @@ final class CensusTuning {
         t.put("maxEpochs", maxEpochs);
         t.put("seeds", seeds);
         t.put("minutesPerModel", minutes);
-        t.put("objective", "mean validation AUC of income and marital");
+        t.put("objective", objective.equals("auc") ? "mean validation AUC of income and marital" : "validation " + objective);
     }
 
     /** Space names a model keeps fixed (they would make it another architecture). */
@@ -105,7 +112,7 @@ final class CensusTuning {
             return null;
         }
         Set<String> skip = fixed(model);
-        Tuner.Objective objective = (params, epochs, seed) -> {
+        Tuner.Objective fn = (params, epochs, seed) -> {
             PleConfig cfg = ConfigOverrides.apply(base, params, skip).withSeed(seed);
             cfg = cfg.withTraining(cfg.training().withEpochs(epochs));
             int b = params.containsKey("batchSize") ? params.get("batchSize").asInt() : batch;
@@ -118,11 +125,11 @@ final class CensusTuning {
                 Map<String, Double> metrics = new LinkedHashMap<>();
                 metrics.put("income.auc", rep.metric("income.auc"));
                 metrics.put("marital.auc", rep.metric("marital.auc"));
-                return new Tuner.Evaluation(rep.metric("auc"), metrics, r.epochs().size());
+                return new Tuner.Evaluation(rep.metric(objective), metrics, r.epochs().size());
             }
         };
         Path d = (dir != null ? dir : out.resolve("census-tune")).resolve(protocol).resolve(model);
-        Tuner.Result r = Tuner.run(settings(), parsed, objective, d, line -> System.out.println(protocol + " " + model + " "
+        Tuner.Result r = Tuner.run(settings(), parsed, fn, d, line -> System.out.println(protocol + " " + model + " "
                 + line));
         Tuner.Entry best = r.best();
         Map<String, Object> used = new LinkedHashMap<>();
@@ -133,8 +140,8 @@ final class CensusTuning {
         }
         used.put("validationAuc", best.mean());
         used.put("trial", best.trial());
-        System.out.printf(Locale.ROOT, "%s %s tuned: trial %d, validation AUC %.5f at %d epochs, %s (%s)%n", protocol, model,
-                best.trial(), best.mean(), best.epochs(), used, d.resolve("tune.md"));
+        System.out.printf(Locale.ROOT, "%s %s tuned: trial %d, validation %s %.5f at %d epochs, %s (%s)%n", protocol, model,
+                best.trial(), objective, best.mean(), best.epochs(), used, d.resolve("tune.md"));
         PleConfig chosen = ConfigOverrides.apply(base, best.params(), skip);
         int b = best.params().containsKey("batchSize") ? best.params().get("batchSize").asInt() : batch;
         return new Tuned(chosen, b, used);

@@ -110,6 +110,19 @@ class CensusCommandTest {
     }
 
     @Test
+    void anUnknownTuningObjectiveIsRejectedBeforeAnyWork(@TempDir Path out) throws Exception {
+        Path space = out.resolve("space.json");
+        Files.writeString(space, "{\"learningRate\": {\"logUniform\": [0.003, 0.03]}}");
+        java.io.StringWriter err = new java.io.StringWriter();
+        CommandLine cl = new CommandLine(new CensusCommand());
+        cl.setErr(new java.io.PrintWriter(err));
+        int code = cl.execute("--tune", space.toString(), "--tune-objective", "income.logloss", "--data", "no-such-directory");
+        assertTrue(code != 0);
+        assertTrue(err.toString().contains("--tune-objective must be auc, income.auc or marital.auc but was 'income.logloss'"),
+                err.toString());
+    }
+
+    @Test
     void unknownModelNamesAreRejectedBeforeAnyWork() {
         java.io.StringWriter err = new java.io.StringWriter();
         CommandLine cl = new CommandLine(new CensusCommand());
