@@ -7,8 +7,11 @@ import io.github.ple4j.cli.job.JobJson;
 import io.github.ple4j.cli.job.LabelSpec;
 import io.github.ple4j.cli.job.SampleSpaceSpec;
 import io.github.ple4j.cli.job.ShuffleSpec;
+import io.github.ple4j.datavec.FittedPipeline;
+import io.github.ple4j.datavec.InvalidDataException;
 import io.github.ple4j.model.config.EmbeddingOptimizerSpec;
 import io.github.ple4j.model.config.OptimizerSpec;
+import io.github.ple4j.model.config.PleConfig;
 import io.github.ple4j.model.config.TaskType;
 import picocli.CommandLine.Option;
 
@@ -238,6 +241,32 @@ final class JobOptions {
     }
 
     /** How error messages name the job. */
+    /** The error when neither a job config nor column flags were given. */
+    static CliException noJob() {
+        return CliException.usage("describe the data with --config JSON, or with --dense/--ids/--one-hot and "
+                + "--binary-task/--regression-task");
+    }
+
+    /** The job's preprocessing fitted on the training shards; a job the data cannot satisfy is a config error. */
+    FittedPipeline fit(JobConfig job, List<Path> shards, List<String> columns) {
+        try (var reader = CsvFiles.reader(shards, job.csv(), null)) {
+            return job.pipeline(columns).fit(reader);
+        } catch (InvalidDataException e) {
+            throw e;
+        } catch (IllegalArgumentException e) {
+            throw new JobConfigException(source() + ": invalid job config: " + e.getMessage(), e);
+        }
+    }
+
+    /** The job's model config for the fitted preprocessing; an invalid one is a config error naming $.model. */
+    PleConfig modelConfig(JobConfig job, FittedPipeline fitted) {
+        try {
+            return job.modelConfig(fitted);
+        } catch (IllegalArgumentException e) {
+            throw new JobConfigException(source() + ": invalid job config at $.model: " + e.getMessage(), e);
+        }
+    }
+
     String source() {
         return config != null ? config.toString() : "job (from flags)";
     }

@@ -186,25 +186,12 @@ final class TrainCommand implements Callable<Integer> {
 
     private Run newRun(JobConfig job) {
         if (job == null) {
-            throw CliException.usage("describe the data with --config JSON, or with --dense/--ids/--one-hot and "
-                    + "--binary-task/--regression-task");
+            throw JobOptions.noJob();
         }
         String fingerprint = DataFiles.fingerprint(trainShards);
         List<String> cols = CsvFiles.columns(trainShards, job.csv());
-        FittedPipeline fitted;
-        try (var reader = CsvFiles.reader(trainShards, job.csv(), null)) {
-            fitted = job.pipeline(cols).fit(reader);
-        } catch (InvalidDataException e) {
-            throw e;
-        } catch (IllegalArgumentException e) {
-            throw new JobConfigException(jobOptions.source() + ": invalid job config: " + e.getMessage(), e);
-        }
-        PleConfig pc;
-        try {
-            pc = job.modelConfig(fitted);
-        } catch (IllegalArgumentException e) {
-            throw new JobConfigException(jobOptions.source() + ": invalid job config at $.model: " + e.getMessage(), e);
-        }
+        FittedPipeline fitted = jobOptions.fit(job, trainShards, cols);
+        PleConfig pc = jobOptions.modelConfig(job, fitted);
         PleModel model;
         try {
             model = PleModel.create(pc);
