@@ -115,7 +115,7 @@ final class CensusTuning {
         Tuner.Objective fn = (params, epochs, seed) -> {
             PleConfig cfg = ConfigOverrides.apply(base, params, skip).withSeed(seed);
             cfg = cfg.withTraining(cfg.training().withEpochs(epochs));
-            int b = params.containsKey("batchSize") ? params.get("batchSize").asInt() : batch;
+            int b = ConfigOverrides.batchSize(params, batch);
             try (PleModel m = PleModel.create(cfg); CensusData.Iterators it = census.iterators(cfg, b)) {
                 InMemoryBatches train = InMemoryBatches.cache(it.train(), 100L + seed);
                 InMemoryBatches valid = InMemoryBatches.cache(it.valid(), null);
@@ -143,7 +143,7 @@ final class CensusTuning {
         System.out.printf(Locale.ROOT, "%s %s tuned: trial %d, validation %s %.5f at %d epochs, %s (%s)%n", protocol, model,
                 best.trial(), objective, best.mean(), best.epochs(), used, d.resolve("tune.md"));
         PleConfig chosen = ConfigOverrides.apply(base, best.params(), skip);
-        int b = best.params().containsKey("batchSize") ? best.params().get("batchSize").asInt() : batch;
+        int b = ConfigOverrides.batchSize(best.params(), batch);
         return new Tuned(chosen, b, used);
     }
 }

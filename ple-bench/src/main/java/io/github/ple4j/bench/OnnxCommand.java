@@ -158,8 +158,8 @@ public final class OnnxCommand implements Callable<Integer> {
         Summary p = Summary.of(pleSpeed);
         Summary o = Summary.of(ortSpeed);
         Summary q = Summary.of(ratio);
-        String line = String.format(Locale.ROOT, "| %s | %d | %s | %s | %.2f [%.2f, %.2f] | %.1e |", name, batch, range(p),
-                range(o), q.median(), q.min(), q.max(), diff);
+        String line = String.format(Locale.ROOT, "| %s | %d | %s | %s | %.2f [%.2f, %.2f] | %.1e |", name, batch,
+                ThroughputCommand.range(p), ThroughputCommand.range(o), q.median(), q.min(), q.max(), diff);
         md.add(line);
         System.out.println(line);
         ObjectNode n = ConfigJson.mapper().createObjectNode();
@@ -224,9 +224,5 @@ public final class OnnxCommand implements Callable<Integer> {
             out.add(f);
         }
         return out;
-    }
-
-    private static String range(Summary s) {
-        return String.format(Locale.ROOT, "%,.0f [%,.0f, %,.0f]", s.median(), s.min(), s.max());
     }
 }

@@ -305,7 +305,8 @@ public final class ThroughputCommand implements Callable<Integer> {
         o.put("max", s.max());
     }
 
-    private static String range(Summary s) {
+    /** "median [min, max]" of samples/s, with thousands separators. */
+    static String range(Summary s) {
         return String.format(Locale.ROOT, "%,.0f [%,.0f, %,.0f]", s.median(), s.min(), s.max());
     }
 }

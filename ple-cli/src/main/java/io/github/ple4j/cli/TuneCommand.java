@@ -89,8 +89,7 @@ final class TuneCommand implements Callable<Integer> {
         root.applyThreads();
         JobConfig job = jobOptions.job(false);
         if (job == null) {
-            throw CliException.usage("describe the data with --config JSON, or with --dense/--ids/--one-hot and "
-                    + "--binary-task/--regression-task");
+            throw JobOptions.noJob();
         }
         SearchSpace space;
         try {
@@ -101,16 +100,9 @@ final class TuneCommand implements Callable<Integer> {
             throw new JobConfigException(e.getMessage(), e);
         }
         List<String> cols = CsvFiles.columns(trainShards, job.csv());
-        FittedPipeline fitted;
-        try (var reader = CsvFiles.reader(trainShards, job.csv(), null)) {
-            fitted = job.pipeline(cols).fit(reader);
-        } catch (InvalidDataException e) {
-            throw e;
-        } catch (IllegalArgumentException e) {
-            throw new JobConfigException(jobOptions.source() + ": invalid job config: " + e.getMessage(), e);
-        }
+        FittedPipeline fitted = jobOptions.fit(job, trainShards, cols);
         CsvFiles.checkHeader(validShards, job.csv(), cols);
-        PleConfig base = job.modelConfig(fitted);
+        PleConfig base = jobOptions.modelConfig(job, fitted);
         checkObjective(base);
         Tuner.Settings settings;
         try {
@@ -120,7 +112,7 @@ final class TuneCommand implements Callable<Integer> {
             for (int t = 0; t < trials; t++) {
                 Map<String, com.fasterxml.jackson.databind.JsonNode> p = space.sample(seed, t);
                 ConfigOverrides.apply(base, p, HANDLED);
-                batchSize(p, job);
+                ConfigOverrides.batchSize(p, job.batchSize());
             }
         } catch (IllegalArgumentException e) {
             throw CliException.usage(e.getMessage());
@@ -133,7 +125,7 @@ final class TuneCommand implements Callable<Integer> {
         Tuner.Objective fn = (params, epochs, trainingSeed) -> {
             PleConfig cfg = ConfigOverrides.apply(base, params, HANDLED).withSeed(trainingSeed);
             cfg = cfg.withTraining(cfg.training().withEpochs(epochs));
-            int batch = batchSize(params, job);
+            int batch = ConfigOverrides.batchSize(params, job.batchSize());
             try (PleModel model = PleModel.create(cfg);
                  CloseableMultiDataSetIterator trainIt = fitted.iterator(CsvFiles.trainingReader(trainShards, job), cfg, batch);
                  CloseableMultiDataSetIterator validIt = fitted.iterator(CsvFiles.reader(validShards, job.csv(), null), cfg,
@@ -205,17 +197,5 @@ final class TuneCommand implements Callable<Integer> {
                         + base.tasks().stream().map(t -> t.name()).toList());
             }
         }
-    }
-
-    private static int batchSize(Map<String, com.fasterxml.jackson.databind.JsonNode> params, JobConfig job) {
-        com.fasterxml.jackson.databind.JsonNode b = params.get("batchSize");
-        if (b == null) {
-            return job.batchSize();
-        }
-        if (!b.canConvertToInt() || b.asDouble() != Math.rint(b.asDouble()) || b.asInt() < 1) {
-            throw new IllegalArgumentException("search space parameter 'batchSize': cannot use the value " + b
-                    + ": expected an integer >= 1");
-        }
-        return b.asInt();
     }
 }

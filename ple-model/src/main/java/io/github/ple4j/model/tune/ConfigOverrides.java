@@ -98,6 +98,24 @@ public final class ConfigOverrides {
         }
     }
 
+    /**
+     * The trial's {@code batchSize}, or {@code defaultSize} when the space has none (a batch size belongs to the data
+     * feeding, not to the config, so callers pass {@code "batchSize"} as handled and read it here).
+     *
+     * @throws IllegalArgumentException when the value is not an integer >= 1
+     */
+    public static int batchSize(Map<String, JsonNode> params, int defaultSize) {
+        JsonNode b = params.get("batchSize");
+        if (b == null) {
+            return defaultSize;
+        }
+        if (!b.isNumber() || !b.canConvertToInt() || b.asDouble() != Math.rint(b.asDouble()) || b.asInt() < 1) {
+            throw new IllegalArgumentException("search space parameter 'batchSize': cannot use the value " + b
+                    + ": expected an integer >= 1");
+        }
+        return b.asInt();
+    }
+
     private static List<String> known(Set<String> handled) {
         List<String> all = new ArrayList<>(NAMES);
         handled.stream().sorted().forEach(all::add);

@@ -361,9 +361,10 @@ public final class Tuner {
 
     private double mean(int trial, int rung) {
         double[] v = perSeed(trial, rung);
-        if (v == null) {
-            return Double.NaN;
-        }
+        return v == null ? Double.NaN : mean(v);
+    }
+
+    private static double mean(double[] v) {
         double s = 0;
         for (double x : v) {
             s += x;
@@ -390,7 +391,7 @@ public final class Tuner {
             for (int rung = epochs.size() - 1; rung >= 0; rung--) {
                 double[] v = perSeed(t, rung);
                 if (v != null) {
-                    double m = mean(t, rung);
+                    double m = mean(v);
                     double ss = 0;
                     for (double x : v) {
                         ss += (x - m) * (x - m);

@@ -101,6 +101,11 @@ class SearchSpaceTest {
         IllegalArgumentException bad = assertThrows(IllegalArgumentException.class,
                 () -> ConfigOverrides.apply(base, Map.of("levels", json("\"two\"")), Set.of()));
         assertEquals("search space parameter 'levels': cannot use the value \"two\": expected an integer", bad.getMessage());
+        assertEquals(512, ConfigOverrides.batchSize(p, 256));
+        assertEquals(256, ConfigOverrides.batchSize(Map.of(), 256));
+        assertEquals("search space parameter 'batchSize': cannot use the value 2.5: expected an integer >= 1",
+                assertThrows(IllegalArgumentException.class, () -> ConfigOverrides.batchSize(Map.of("batchSize",
+                        json("2.5")), 256)).getMessage());
         IllegalArgumentException invalid = assertThrows(IllegalArgumentException.class, () -> ConfigOverrides.apply(base,
                 Map.of("expertsPerTask", IntNode.valueOf(0), "sharedExperts", IntNode.valueOf(0)), Set.of()));
         assertTrue(invalid.getMessage().endsWith("give an invalid model: extraction must have expertsPerTask >= 1 or "
