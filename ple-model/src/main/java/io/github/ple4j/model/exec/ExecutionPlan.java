@@ -56,10 +56,18 @@ public final class ExecutionPlan implements AutoCloseable {
     private final Set<String> plannedOps;
     private final Map<Integer, INDArray> bound = new LinkedHashMap<>();
     private final BufferPool pool = new BufferPool();
-    /** Prefix of the order entries of {@link FusedOp} kernels (SameDiff's op names never start with it). */
-    private static final String FUSED = "\u0000fused:";
     private final Map<String, FusedOp> fused = new HashMap<>();
     private long[][] lastPlaceholderShapes;
+    /** Placeholders read only by the second phase ({@link #runFirst}, {@link #runRest}); empty: one phase. */
+    private final Set<String> deferred;
+    /** Steps [0, firstPhaseEnd) do not depend on a deferred placeholder; the rest do. */
+    private final int firstPhaseEnd;
+    /** Per requested output: whether it depends on a deferred placeholder. */
+    private final boolean[] outputLate;
+    private long[][] lastDeferredShapes;
+    /** Whether the first phase ran since the last completed run, and whether it re-planned the buffers. */
+    private boolean firstPhaseDone;
+    private boolean firstPhaseReplanned;
     private boolean closed;
     private Map<String, long[]> profile;
 
@@ -93,6 +101,19 @@ public final class ExecutionPlan implements AutoCloseable {
      */
     public ExecutionPlan(SameDiff sd, SameDiff arrays, Collection<String> outputs,
                          Collection<? extends FusedOp> fusedOps) {
+        this(sd, arrays, outputs, fusedOps, List.of());
+    }
+
+    /**
+     * A plan run in two phases: {@link #runFirst} computes everything that does not depend on the
+     * {@code deferred} placeholders, {@link #runRest} the rest once they are known. A DL4J layer needs this: its
+     * forward pass returns the output, and the gradient of the loss with respect to it arrives later, at the
+     * backward pass, which then reuses the forward values instead of computing them again.
+     *
+     * @param deferred placeholders of {@code sd} fed to {@link #runRest}
+     */
+    public ExecutionPlan(SameDiff sd, SameDiff arrays, Collection<String> outputs,
+                         Collection<? extends FusedOp> fusedOps, Collection<String> deferred) {
         this.sd = sd;
         this.arrays = arrays;
         Map<String, Variable> vars = sd.getVariables();
@@ -107,17 +128,8 @@ public final class ExecutionPlan implements AutoCloseable {
             }
             fused.put(f.output(), f);
         }
-        // Which ops are needed, in dependency order (depth-first from the outputs).
-        List<String> order = new ArrayList<>();
-        Set<String> done = new LinkedHashSet<>();
-        Set<String> needed = new LinkedHashSet<>(outputs);
-        for (String out : outputs) {
-            Variable v = vars.get(out);
-            if (v == null) {
-                throw new IllegalArgumentException("the graph has no variable '" + out + "' to compute");
-            }
-            visit(out, vars, ops, done, order, needed, new LinkedHashSet<>());
-        }
+        PlanOrder plan = new PlanOrder(vars, ops, fused, outputs, deferred);
+        Set<String> needed = plan.needed;
         // Variables get slots; which ones are fed, which are held by the graph.
         List<String> names = new ArrayList<>();
         List<Integer> phs = new ArrayList<>();
@@ -140,9 +152,15 @@ public final class ExecutionPlan implements AutoCloseable {
         this.values = new INDArray[varNames.length];
         this.outputNames = outputs.toArray(new String[0]);
         this.outputIdx = Arrays.stream(outputNames).mapToInt(varIndex::get).toArray();
-        this.plannedOps = done;
-        for (String opName : order) {
-            FusedOp f = opName.startsWith(FUSED) ? fused.get(opName.substring(FUSED.length())) : null;
+        this.plannedOps = plan.done;
+        this.deferred = new LinkedHashSet<>(deferred);
+        this.firstPhaseEnd = plan.firstPhaseEnd;
+        this.outputLate = new boolean[outputNames.length];
+        for (int i = 0; i < outputNames.length; i++) {
+            outputLate[i] = plan.dependent.contains(outputNames[i]);
+        }
+        for (String opName : plan.order) {
+            FusedOp f = plan.fusedOp(opName);
             steps.add(f != null ? fusedStep(f) : step(ops.get(opName).getOp()));
         }
         planLifetimes();
@@ -182,48 +200,6 @@ public final class ExecutionPlan implements AutoCloseable {
             if (st instanceof BufferedStep b) {
                 b.pool = pool;
             }
-        }
-    }
-
-    private void visit(String var, Map<String, Variable> vars, Map<String, SameDiffOp> ops, Set<String> done,
-                       List<String> order, Set<String> needed, Set<String> path) {
-        Variable v = vars.get(var);
-        needed.add(var);
-        FusedOp f = fused.get(var);
-        if (f != null) {
-            String key = FUSED + var;
-            if (done.add(key)) {
-                for (String in : f.inputs()) {
-                    visit(in, vars, ops, done, order, needed, path);
-                }
-                order.add(key);
-            }
-            return;
-        }
-        String opName = v.getOutputOfOp();
-        if (opName == null || done.contains(opName)) {
-            return;
-        }
-        if (!path.add(opName)) {
-            throw new IllegalStateException("the graph has a cycle through op '" + opName + "'");
-        }
-        SameDiffOp op = ops.get(opName);
-        if (op.getControlDeps() != null && !op.getControlDeps().isEmpty()) {
-            throw new UnsupportedOperationException("op '" + opName + "' has control dependencies "
-                    + op.getControlDeps() + "; ExecutionPlan runs data-flow graphs only");
-        }
-        List<String> inputs = op.getInputsToOp();
-        if (inputs != null) {
-            for (String in : inputs) {
-                visit(in, vars, ops, done, order, needed, path);
-            }
-        }
-        path.remove(opName);
-        done.add(opName);
-        order.add(opName);
-        // Every output gets a slot, read or not.
-        for (String o : op.getOutputsOfOp()) {
-            needed.add(o);
         }
     }
 
@@ -291,17 +267,31 @@ public final class ExecutionPlan implements AutoCloseable {
      * @return the requested outputs by name: views of the plan's buffers, valid until the next run
      */
     public Map<String, INDArray> run(Map<String, INDArray> placeholders) {
-        if (closed) {
-            throw new IllegalStateException("the execution plan is closed");
-        }
+        runFirst(placeholders);
+        return runRest(placeholders);
+    }
+
+    /**
+     * The first phase of a two-phase plan: every op that does not depend on a deferred placeholder (all of them
+     * when there are none).
+     *
+     * @param placeholders arrays for every placeholder but the deferred ones
+     * @return the requested outputs computed by now (views of the plan's buffers)
+     */
+    public Map<String, INDArray> runFirst(Map<String, INDArray> placeholders) {
+        checkOpen();
         for (int i = 0; i < placeholderIdx.length; i++) {
+            if (deferred.contains(placeholderNames[i])) {
+                continue;
+            }
             INDArray a = placeholders.get(placeholderNames[i]);
             if (a == null) {
                 throw new IllegalArgumentException("no array was given for placeholder '" + placeholderNames[i] + "'");
             }
             values[placeholderIdx[i]] = a;
         }
-        if (!samePlaceholderShapes()) {
+        firstPhaseReplanned = !samePlaceholderShapes();
+        if (firstPhaseReplanned) {
             // New input shapes (a new batch size): every buffer is planned afresh.
             for (Step st : steps) {
                 st.reset();
@@ -315,19 +305,49 @@ public final class ExecutionPlan implements AutoCloseable {
                 throw new IllegalStateException("variable '" + varNames[idx] + "' has no array");
             }
         }
-        if (profile != null) {
-            for (Step s : steps) {
-                long t0 = System.nanoTime();
-                s.run(values);
-                long[] acc = profile.computeIfAbsent(s.kind(), k -> new long[2]);
-                acc[0] += System.nanoTime() - t0;
-                acc[1]++;
-            }
-        } else {
-            for (Step s : steps) {
-                s.run(values);
+        runSteps(0, firstPhaseEnd);
+        firstPhaseDone = true;
+        Map<String, INDArray> ready = new LinkedHashMap<>();
+        for (int i = 0; i < outputNames.length; i++) {
+            if (!outputLate[i]) {
+                ready.put(outputNames[i], values[outputIdx[i]]);
             }
         }
+        return ready;
+    }
+
+    /**
+     * The second phase: the ops that depend on the deferred placeholders, reading the first phase's values.
+     *
+     * @param placeholders arrays for the deferred placeholders (others are ignored)
+     * @return every requested output by name: views of the plan's buffers, valid until the next run
+     * @throws IllegalStateException when {@link #runFirst} has not run since the last completed run
+     */
+    public Map<String, INDArray> runRest(Map<String, INDArray> placeholders) {
+        checkOpen();
+        if (!firstPhaseDone) {
+            throw new IllegalStateException("runRest needs runFirst first: the values it reads are not computed");
+        }
+        long[][] shapes = new long[placeholderIdx.length][];
+        for (int i = 0; i < placeholderIdx.length; i++) {
+            if (!deferred.contains(placeholderNames[i])) {
+                continue;
+            }
+            INDArray a = placeholders.get(placeholderNames[i]);
+            if (a == null) {
+                throw new IllegalArgumentException("no array was given for placeholder '" + placeholderNames[i] + "'");
+            }
+            shapes[i] = a.shape();
+            if (!firstPhaseReplanned && lastDeferredShapes != null && !Arrays.equals(shapes[i], lastDeferredShapes[i])) {
+                throw new IllegalArgumentException("placeholder '" + placeholderNames[i] + "' has shape "
+                        + Arrays.toString(shapes[i]) + " but the plan's buffers were made for "
+                        + Arrays.toString(lastDeferredShapes[i]) + " with the same first-phase inputs");
+            }
+            values[placeholderIdx[i]] = a;
+        }
+        lastDeferredShapes = shapes;
+        runSteps(firstPhaseEnd, steps.size());
+        firstPhaseDone = false;
         for (Map.Entry<Integer, INDArray> b : bound.entrySet()) {
             INDArray v = values[b.getKey()];
             if (v != b.getValue()) {
@@ -346,10 +366,36 @@ public final class ExecutionPlan implements AutoCloseable {
         return result;
     }
 
+    private void checkOpen() {
+        if (closed) {
+            throw new IllegalStateException("the execution plan is closed");
+        }
+    }
+
+    private void runSteps(int from, int to) {
+        if (profile != null) {
+            for (int k = from; k < to; k++) {
+                Step s = steps.get(k);
+                long t0 = System.nanoTime();
+                s.run(values);
+                long[] acc = profile.computeIfAbsent(s.kind(), n -> new long[2]);
+                acc[0] += System.nanoTime() - t0;
+                acc[1]++;
+            }
+        } else {
+            for (int k = from; k < to; k++) {
+                steps.get(k).run(values);
+            }
+        }
+    }
+
     private boolean samePlaceholderShapes() {
         boolean same = lastPlaceholderShapes != null;
         long[][] now = new long[placeholderIdx.length][];
         for (int i = 0; i < placeholderIdx.length; i++) {
+            if (deferred.contains(placeholderNames[i])) {
+                continue;
+            }
             now[i] = values[placeholderIdx[i]].shape();
             same = same && Arrays.equals(now[i], lastPlaceholderShapes[i]);
         }

@@ -2,6 +2,7 @@ package io.github.ple4j.model.train;
 
 import io.github.ple4j.model.config.PleConfig;
 import io.github.ple4j.model.exec.ExecutionPlan;
+import io.github.ple4j.model.exec.GradientFunction;
 import io.github.ple4j.model.exec.NativeMemory;
 import io.github.ple4j.model.graph.DropoutSite;
 import io.github.ple4j.model.graph.EmbeddingLookup;
@@ -21,8 +22,6 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
 import org.nd4j.linalg.learning.GradientUpdater;
 import org.nd4j.linalg.learning.config.IUpdater;
 
-import java.io.OutputStream;
-import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -93,7 +92,7 @@ public final class Trainer implements AutoCloseable {
         outs.add(GraphSignature.TOTAL_LOSS);
         outs.addAll(graph.signature().taskLossOutputs());
         this.lossOutputs = List.copyOf(outs);
-        createGradientFunction(sd);
+        GradientFunction.create(sd);
         boolean gather = graph.lookup() == EmbeddingLookup.GATHER && !config.inputs().categorical().isEmpty();
         this.tables = gather ? new TableTraining(graph) : null;
         List<String> tableNames = tables == null ? List.of() : tables.tables();
@@ -130,26 +129,6 @@ public final class Trainer implements AutoCloseable {
         if (sixteen && Nd4j.getBackend().getClass().getSimpleName().startsWith("Cpu")) {
             throw new IllegalStateException("training with dataType " + config.dataType() + " is not supported on ND4J's "
                     + "CPU backend (1.0.0-M2.1); train with FLOAT (inference in " + config.dataType() + " works)");
-        }
-    }
-
-    /**
-     * Builds the backward graph once, hiding SameDiff's per-op "Added differentiated op" console lines. The console is
-     * read and swapped under one lock: a thread that read it outside the lock while another had it swapped out would
-     * restore the silent stream for good (seen when two models trained in parallel threads).
-     */
-    private static void createGradientFunction(SameDiff sd) {
-        if (sd.hasGradientFunction()) {
-            return;
-        }
-        synchronized (System.class) {
-            PrintStream original = System.out;
-            System.setOut(new PrintStream(OutputStream.nullOutputStream()));
-            try {
-                sd.createGradFunction();
-            } finally {
-                System.setOut(original);
-            }
         }
     }
 
