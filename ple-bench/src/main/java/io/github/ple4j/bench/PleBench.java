@@ -11,7 +11,7 @@ import picocli.CommandLine.Command;
 @Command(name = "ple-bench", mixinStandardHelpOptions = true, version = "PLE4J bench " + io.github.ple4j.model.Versions.LIBRARY,
         description = "Reproductions and measurements of PLE and its baselines.",
         subcommands = {SyntheticCommand.class, CensusCommand.class, ThroughputCommand.class, NativesCommand.class,
-            ReaderCommand.class, LogsCommand.class, JmhCommand.class, OnnxCommand.class})
+            ReaderCommand.class, LogsCommand.class, JmhCommand.class, OnnxCommand.class, GraphCommand.class})
 public final class PleBench implements Runnable {
     @Override
     public void run() {

@@ -135,7 +135,8 @@ public final class PleComputationGraph {
             g.addVertex(MERGED, new MergeVertex(), inputs.toArray(new String[0]));
             networkInput = MERGED;
         }
-        g.addLayer(NETWORK, new PleLayer(config), networkInput);
+        // The layer reads the graph's features (through a merge without parameters): nothing reads its input gradient.
+        g.addLayer(NETWORK, new PleLayer(config, false), networkInput);
         List<String> outputs = new ArrayList<>();
         for (int k = 0; k < config.tasks().size(); k++) {
             TaskSpec t = config.tasks().get(k);

@@ -14,6 +14,7 @@ import org.deeplearning4j.nn.conf.inputs.InputType;
 import org.deeplearning4j.nn.conf.layers.samediff.SDLayerParams;
 import org.deeplearning4j.nn.conf.layers.samediff.SameDiffLayer;
 import org.deeplearning4j.optimize.api.TrainingListener;
+import org.nd4j.shade.jackson.annotation.JsonIgnoreProperties;
 import org.nd4j.autodiff.samediff.SDIndex;
 import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.autodiff.samediff.SameDiff;
@@ -38,17 +39,25 @@ import java.util.Objects;
  * output layers apply the sigmoid (BINARY) or identity (REGRESSION) head, so the graph's outputs are the
  * model's predictions.
  *
- * <p>Parameters: the ones {@code PleModel} has, under DL4J keys from {@link ParamKeys} (the PLE name with '_'
- * replaced by '.'), weights before biases as DL4J orders them. They are initialised with exactly the values
- * {@code PleModel.create(config)} gives, so a fresh graph and a fresh model compute the same function.
+ * <p>Parameters: the ones {@code PleModel} has, packed into two DL4J parameters ({@link ParamLayout}):
+ * {@code W}, every weight matrix, and {@code b}, every bias and embedding table, each tensor flattened row-major in
+ * creation order. {@link WeightMapping#pleParameters} gives every tensor by PLE name as a view. They are
+ * initialised with exactly the values {@code PleModel.create(config)} gives, so a fresh graph and a fresh model
+ * compute the same function. Inside the layer's SameDiff graph the tensors are variables named by
+ * {@link ParamKeys} (the PLE name with '_' replaced by '.') holding those views.
  *
  * <p>Serialised by DL4J through JSON: the config travels as the bean property {@code configJson}; everything
  * derived from it is transient and rebuilt on demand.
  */
+@JsonIgnoreProperties({"layerParams"})
 public class PleLayer extends SameDiffLayer {
     private String configJson;
     private transient PleConfig config;
     private transient List<RecordingParams.Param> recorded;
+    private transient ParamLayout layout;
+
+    /** Whether the backward pass computes the gradient with respect to the layer's input (bean property). */
+    private boolean inputGradient = true;
 
     /** For JSON deserialisation; set the config with {@link #setConfigJson}. */
     public PleLayer() {
@@ -61,9 +70,35 @@ public class PleLayer extends SameDiffLayer {
      *                                  ({@link PleComputationGraph#checkSupported})
      */
     public PleLayer(PleConfig config) {
+        this(config, true);
+    }
+
+    /**
+     * A layer computing the network of {@code config}.
+     *
+     * @param inputGradient whether the backward pass returns the gradient with respect to the input. Layers with
+     *                      parameters before this one need it; when the input is the graph's own features (as
+     *                      {@link PleComputationGraph} builds it) it is never read, and leaving it out saves a
+     *                      product as large as the first expert layer's forward pass. Without it the layer returns
+     *                      zeros as that gradient.
+     * @throws IllegalArgumentException when the config uses something the DL4J path does not support
+     *                                  ({@link PleComputationGraph#checkSupported})
+     */
+    public PleLayer(PleConfig config, boolean inputGradient) {
         PleComputationGraph.checkSupported(config);
         this.configJson = ConfigJson.toJson(config);
         this.config = config;
+        this.inputGradient = inputGradient;
+    }
+
+    /** Whether the backward pass computes the gradient with respect to the input (DL4J bean property). */
+    public boolean isInputGradient() {
+        return inputGradient;
+    }
+
+    /** Sets whether the backward pass computes the gradient with respect to the input (DL4J bean property). */
+    public void setInputGradient(boolean inputGradient) {
+        this.inputGradient = inputGradient;
     }
 
     /** The config as JSON (DL4J bean property). */
@@ -76,6 +111,7 @@ public class PleLayer extends SameDiffLayer {
         this.configJson = configJson;
         this.config = null;
         this.recorded = null;
+        this.layout = null;
     }
 
     /** The config (parsed from {@link #getConfigJson()} on first use). */
@@ -129,24 +165,44 @@ public class PleLayer extends SameDiffLayer {
         return InputType.feedForward(pleConfig().tasks().size());
     }
 
+    /** Where each parameter lives in the layer's DL4J parameters. */
+    ParamLayout layout() {
+        ParamLayout l = layout;
+        if (l == null) {
+            l = new ParamLayout(parameterSpecs());
+            layout = l;
+        }
+        return l;
+    }
+
     @Override
     public void defineParameters(SDLayerParams params) {
-        for (RecordingParams.Param p : parameterSpecs()) {
-            String key = ParamKeys.toDl4j(p.name());
-            if (p.kind() == RecordingParams.Kind.WEIGHT) {
-                params.addWeightParam(key, p.shape());
-            } else {
-                params.addBiasParam(key, p.shape());
-            }
+        ParamLayout l = layout();
+        if (l.weights() > 0) {
+            params.addWeightParam(ParamLayout.WEIGHTS, 1, l.weights());
+        }
+        if (l.others() > 0) {
+            params.addBiasParam(ParamLayout.OTHERS, 1, l.others());
         }
     }
 
     @Override
     public void initializeParameters(Map<String, INDArray> params) {
+        Map<String, INDArray> views = layout().views(params);
         for (RecordingParams.Param p : parameterSpecs()) {
-            INDArray target = params.get(ParamKeys.toDl4j(p.name()));
+            INDArray target = views.get(p.name());
             target.assign(p.initialValue(target.dataType()));
         }
+    }
+
+    /**
+     * DL4J's regularisation of a parameter of this layer (the DL4J parameter layout is recomputed from the config
+     * when a graph is read back: it is not serialised).
+     */
+    @Override
+    public List<org.nd4j.linalg.learning.regularization.Regularization> getRegularizationByParam(String paramName) {
+        return getLayerParams().isWeightParam(paramName) ? getRegularization()
+                : getLayerParams().isBiasParam(paramName) ? getRegularizationBias() : null;
     }
 
     @Override
@@ -186,12 +242,13 @@ public class PleLayer extends SameDiffLayer {
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof PleLayer other && super.equals(o) && Objects.equals(configJson, other.configJson);
+        return o instanceof PleLayer other && super.equals(o) && Objects.equals(configJson, other.configJson)
+                && inputGradient == other.inputGradient;
     }
 
     @Override
     public int hashCode() {
-        return 31 * super.hashCode() + Objects.hashCode(configJson);
+        return 31 * (31 * super.hashCode() + Objects.hashCode(configJson)) + Boolean.hashCode(inputGradient);
     }
 
     @Override

@@ -32,9 +32,7 @@ public final class WeightMapping {
     /** The graph's PLE parameters by PLE name (views into the graph's parameter vector). */
     public static Map<String, INDArray> pleParameters(ComputationGraph cg) {
         PleComputationGraph.pleLayer(cg);
-        Map<String, INDArray> out = new LinkedHashMap<>();
-        cg.getLayer(PleComputationGraph.NETWORK).paramTable().forEach((k, v) -> out.put(ParamKeys.toPle(k), v));
-        return out;
+        return PleComputationGraph.pleLayer(cg).layout().views(cg.getLayer(PleComputationGraph.NETWORK).paramTable());
     }
 
     /** A new {@link PleModel} of the graph's config holding the graph's parameters. */
