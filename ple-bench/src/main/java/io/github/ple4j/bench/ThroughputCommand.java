@@ -149,18 +149,22 @@ public final class ThroughputCommand implements Callable<Integer> {
                 PhaseResult infer;
                 long params;
                 Map<String, Map<String, long[]>> ops = null;
+                long[] profiledNanos = null;
                 try (PleModel model = PleModel.create(cfg)) {
                     params = model.numParams();
                     train = measure(b, data, model::fitBatch);
                     infer = measure(b, data, d -> model.predict(d.getFeatures()));
                     if (profile) {
                         model.startProfiling();
+                        long t0 = System.nanoTime();
                         for (int s = 0; s < train.stepsPerRun(); s++) {
                             model.fitBatch(data.get(s % data.size()));
                         }
+                        long t1 = System.nanoTime();
                         for (int s = 0; s < infer.stepsPerRun(); s++) {
                             model.predict(data.get(s % data.size()).getFeatures());
                         }
+                        profiledNanos = new long[]{t1 - t0, System.nanoTime() - t1};
                         ops = model.profile();
                     }
                 }
@@ -180,9 +184,9 @@ public final class ThroughputCommand implements Callable<Integer> {
                 System.out.println(line);
                 if (ops != null) {
                     ObjectNode op = row.putObject("opProfile");
-                    opProfile(op.putArray("train"), ops.get("train"), train.stepsPerRun(),
+                    opProfile(op, "train", ops.get("train"), train.stepsPerRun(), profiledNanos[0],
                             "op profile " + configs.get(c) + " batch " + b + " train", profileLines);
-                    opProfile(op.putArray("infer"), ops.get("predict"), infer.stepsPerRun(),
+                    opProfile(op, "infer", ops.get("predict"), infer.stepsPerRun(), profiledNanos[1],
                             "op profile " + configs.get(c) + " batch " + b + " infer", profileLines);
                 }
             }
@@ -209,11 +213,27 @@ public final class ThroughputCommand implements Callable<Integer> {
         };
     }
 
-    /** The op kinds of one profiled pass, longest first: JSON rows, and the top ten as a Markdown table and on stdout. */
-    private static void opProfile(ArrayNode out, Map<String, long[]> ops, int steps, String title, List<String> md) {
+    /**
+     * The op kinds of one profiled pass, longest first: JSON rows, and the top ten as a Markdown table and on stdout;
+     * with the pass's wall time, the time per step spent outside the ops (optimiser, checks, feeding, bookkeeping).
+     */
+    private static void opProfile(ObjectNode profile, String phase, Map<String, long[]> ops, int steps, long wallNanos,
+                                  String title, List<String> md) {
+        ArrayNode out = profile.putArray(phase);
         long total = ops.values().stream().mapToLong(v -> v[0]).sum();
+        double stepMs = wallNanos / 1e6 / steps;
+        double opsMs = total / 1e6 / steps;
+        ObjectNode stepNode = profile.putObject(phase + "Step");
+        stepNode.put("msPerStep", stepMs);
+        stepNode.put("opsMsPerStep", opsMs);
+        stepNode.put("outsideOpsShare", 1 - opsMs / stepMs);
+        String outside = String.format(Locale.ROOT, "%s: %.3f ms per step, %.3f in ops, %.1f%% outside the ops", title,
+                stepMs, opsMs, 100 * (1 - opsMs / stepMs));
         md.add("### " + title + " (ms per step, share of op time)");
         md.add("");
+        md.add(outside + ".");
+        md.add("");
+        System.out.println(outside);
         md.add("| op | ms/step | share | ops/step |");
         md.add("| --- | ---: | ---: | ---: |");
         System.out.println(title + ":");

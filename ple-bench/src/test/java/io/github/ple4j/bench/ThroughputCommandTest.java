@@ -106,6 +106,15 @@ class ThroughputCommandTest {
                 previous = o.get("msPerStep").asDouble();
             }
             assertEquals(1.0, share, 1e-9, phase);
+            // The pass's wall time per step holds the ops' time; the rest is outside them.
+            JsonNode step = b.get("opProfile").get(phase + "Step");
+            double opsMs = 0;
+            for (JsonNode o : ops) {
+                opsMs += o.get("msPerStep").asDouble();
+            }
+            assertEquals(opsMs, step.get("opsMsPerStep").asDouble(), 1e-9, phase);
+            assertTrue(step.get("msPerStep").asDouble() > opsMs, phase);
+            assertEquals(1 - opsMs / step.get("msPerStep").asDouble(), step.get("outsideOpsShare").asDouble(), 1e-12);
         }
         // tiny (2 levels, 1 expert per task, 2 shared, towers [3]): level 0 one bank and three gates; level 1 a bank
         // per task and a shared one, and two task gates; per task a tower layer and a head: 4 + 5 + 4; each of the 3

@@ -2,6 +2,7 @@ package io.github.ple4j.model.train;
 
 import io.github.ple4j.model.config.PleConfig;
 import io.github.ple4j.model.exec.ExecutionPlan;
+import io.github.ple4j.model.exec.FlatKernels;
 import io.github.ple4j.model.exec.GradientFunction;
 import io.github.ple4j.model.exec.NativeMemory;
 import io.github.ple4j.model.graph.DropoutSite;
@@ -20,6 +21,7 @@ import org.nd4j.linalg.dataset.api.MultiDataSet;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.NDArrayIndex;
 import org.nd4j.linalg.learning.GradientUpdater;
+import org.nd4j.linalg.learning.config.Adam;
 import org.nd4j.linalg.learning.config.IUpdater;
 
 import java.util.ArrayList;
@@ -47,6 +49,10 @@ public final class Trainer implements AutoCloseable {
     private final INDArray gradient;
     private final INDArray gradientRow;
     private final GradientUpdater updater;
+    /** System property: {@code false} steps Adam with ND4J's updater op instead of {@link FlatKernels#adamStep}. */
+    public static final String FUSED_ADAM_PROPERTY = "ple4j.train.fusedAdam";
+    /** The Adam config when {@link FlatKernels#adamStep} does the step (the dense optimiser is Adam), else null. */
+    private final Adam adam;
     /** The updater's state over all parameters: k vectors of the parameter layout, one after another. */
     private final INDArray updaterView;
     private final int stateVectors;
@@ -84,6 +90,8 @@ public final class Trainer implements AutoCloseable {
         this.updater = conf.instantiate(updaterView, true);
         this.gradient = flat.newVector();
         this.gradientRow = gradient.reshape(1, gradient.length());
+        this.adam = conf instanceof Adam a && !"false".equals(System.getProperty(FUSED_ADAM_PROPERTY))
+                && FlatKernels.adamApplies(flat.buffer(), gradient, updaterView) ? a : null;
         if (gradientRow.data().addressPointer().address() != gradient.data().addressPointer().address()) {
             throw new IllegalStateException("the gradient row is not a view of the gradient vector");
         }
@@ -240,8 +248,14 @@ public final class Trainer implements AutoCloseable {
      */
     public StepInfo step(MultiDataSet batch, int batchInEpoch) {
         Pass pass = forwardBackward(batch, batchInEpoch);
-        updater.applyUpdater(gradientRow, (int) optimizerStep, epoch);
-        flat.buffer().subi(gradient);
+        if (adam != null) {
+            // ND4J's Adam op and the subtraction of its update, in one pass (FlatKernels).
+            FlatKernels.adamStep(flat.buffer(), gradient, updaterView, adam.getLearningRate((int) optimizerStep, epoch),
+                    adam.getBeta1(), adam.getBeta2(), adam.getEpsilon(), optimizerStep);
+        } else {
+            updater.applyUpdater(gradientRow, (int) optimizerStep, epoch);
+            flat.buffer().subi(gradient);
+        }
         if (tables != null && tables.sparse()) {
             tables.updateSparse(optimizerStep);
         }
@@ -324,7 +338,7 @@ public final class Trainer implements AutoCloseable {
         }
         // The gradients are already in the flat vector (the plan writes them there): one check, one updater
         // op, one subtraction for all parameters.
-        if (bad == null && !Double.isFinite(gradient.sumNumber().doubleValue())) {
+        if (bad == null && !FlatKernels.allFinite(gradient)) {
             bad = params.stream().filter(p -> !Double.isFinite(flat.view(gradient, p).sumNumber().doubleValue()))
                     .findFirst().orElse("?");
         }
