@@ -30,14 +30,15 @@ public final class PleBench implements Runnable {
     }
 
     /**
-     * Applies the thread setting and prints the backend line.
+     * Applies the thread settings and prints the backend line.
      *
-     * @param threads the user's choice, or null for OMP_NUM_THREADS or 1
-     * @return the thread count applied
+     * @param threads   BLAS threads (and op threads unless {@code opThreads} is given), or null for OMP_NUM_THREADS or 1
+     * @param opThreads libnd4j op threads, or null for the same as {@code threads}
+     * @return the BLAS thread count applied
      */
-    static int start(Integer threads) {
+    static int start(Integer threads, Integer opThreads) {
         int t = threads != null ? threads : Backend.threadsFromEnvironment(1);
-        Backend.setThreads(t);
+        Backend.setThreads(opThreads != null ? opThreads : t, t);
         System.out.println(Backend.summary());
         return t;
     }

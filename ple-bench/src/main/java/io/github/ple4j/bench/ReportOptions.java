@@ -15,10 +15,13 @@ final class ReportOptions {
     Path out;
     @Option(names = "--threads", description = "Native threads (default: OMP_NUM_THREADS or 1)")
     Integer threads;
+    @Option(names = "--op-threads", description = "libnd4j op threads when they should differ from the BLAS threads "
+            + "(default: --threads)")
+    Integer opThreads;
 
-    /** Applies the thread setting, prints the backend line and returns the thread count. */
+    /** Applies the thread settings, prints the backend line and returns the (BLAS) thread count. */
     int start() {
-        return PleBench.start(threads);
+        return PleBench.start(threads, opThreads);
     }
 
     /** The report directory, created if needed. */

@@ -33,6 +33,11 @@ public final class PleCli implements Runnable {
             description = "Native (OpenMP/BLAS) threads. Default: ND4J's default, or OMP_NUM_THREADS.")
     Integer threads;
 
+    @Option(names = "--op-threads", scope = ScopeType.INHERIT, paramLabel = "N",
+            description = "libnd4j op threads (element-wise ops, reductions), when they should differ from the BLAS "
+                    + "threads. Default: --threads.")
+    Integer opThreads;
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -41,13 +46,17 @@ public final class PleCli implements Runnable {
         throw new CommandLine.ParameterException(spec.commandLine(), "a command is required: train, evaluate, predict or inspect");
     }
 
-    /** Applies the thread setting (called by commands before native work). */
+    /** Applies the thread settings (called by commands before native work). */
     void applyThreads() {
-        if (threads != null) {
-            if (threads < 1) {
-                throw CliException.usage("--threads must be >= 1 but was " + threads);
-            }
-            Backend.setThreads(threads);
+        if (threads != null && threads < 1) {
+            throw CliException.usage("--threads must be >= 1 but was " + threads);
+        }
+        if (opThreads != null && opThreads < 1) {
+            throw CliException.usage("--op-threads must be >= 1 but was " + opThreads);
+        }
+        if (threads != null || opThreads != null) {
+            int blas = threads != null ? threads : org.nd4j.linalg.factory.Nd4j.factory().blas().getMaxThreads();
+            Backend.setThreads(opThreads != null ? opThreads : blas, blas);
         }
     }
 

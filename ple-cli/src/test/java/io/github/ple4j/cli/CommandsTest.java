@@ -208,6 +208,25 @@ class CommandsTest {
     }
 
     @Test
+    void opAndBlasThreadsAreSetApart() {
+        int ops = org.nd4j.linalg.factory.Nd4j.getEnvironment().maxThreads();
+        int blas = org.nd4j.linalg.factory.Nd4j.factory().blas().getMaxThreads();
+        try {
+            Path out = dir.resolve("threads.csv");
+            PleCli.Result bad = expect(ExitCodes.USAGE, "predict", "--model", model, "--data", test, "--out", out,
+                    "--op-threads", "0");
+            assertEquals("error: --op-threads must be >= 1 but was 0", bad.err().strip());
+            expect(0, "predict", "--model", model, "--data", test, "--out", out, "--threads", "2", "--op-threads", "1");
+            assertEquals(1, org.nd4j.linalg.factory.Nd4j.getEnvironment().maxThreads(), "op threads");
+            assertEquals(2, org.nd4j.linalg.factory.Nd4j.factory().blas().getMaxThreads(), "BLAS threads");
+            expect(0, "predict", "--model", model, "--data", test, "--out", out, "--threads", "1");
+            assertEquals(1, org.nd4j.linalg.factory.Nd4j.factory().blas().getMaxThreads(), "--threads sets both");
+        } finally {
+            io.github.ple4j.model.Backend.setThreads(ops, blas);
+        }
+    }
+
+    @Test
     void verbosePrintsTheStackTrace() {
         PleCli.Result r = expect(ExitCodes.IO, "inspect", "--model", dir.resolve("missing.ple"), "--verbose");
         assertTrue(r.err().startsWith("error: cannot read model "), r.err());

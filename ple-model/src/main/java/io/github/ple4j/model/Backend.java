@@ -22,9 +22,25 @@ public final class Backend {
         if (threads < 1) {
             throw new IllegalArgumentException("threads must be >= 1 but was " + threads);
         }
-        Nd4j.getEnvironment().setMaxThreads(threads);
-        Nd4j.getEnvironment().setMaxMasterThreads(threads);
-        Nd4j.factory().blas().setMaxThreads(threads);
+        setThreads(threads, threads);
+    }
+
+    /**
+     * Limits libnd4j's op threads (OpenMP: element-wise ops, reductions, softmax; PLE4J's own Java kernels split
+     * long vectors over as many) and BLAS's threads (matrix products) separately. The products are most of a
+     * step's work and split well; the other ops work on small arrays, where waking and waiting for more threads
+     * can cost more than it saves (see the README on threads).
+     *
+     * @throws IllegalArgumentException when a count is below 1
+     */
+    public static void setThreads(int opThreads, int blasThreads) {
+        if (opThreads < 1 || blasThreads < 1) {
+            throw new IllegalArgumentException("thread counts must be >= 1 but op threads were " + opThreads
+                    + " and BLAS threads " + blasThreads);
+        }
+        Nd4j.getEnvironment().setMaxThreads(opThreads);
+        Nd4j.getEnvironment().setMaxMasterThreads(opThreads);
+        Nd4j.factory().blas().setMaxThreads(blasThreads);
     }
 
     /** The thread count the user asked for through OMP_NUM_THREADS, or {@code fallback}. */
