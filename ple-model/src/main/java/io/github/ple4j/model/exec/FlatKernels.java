@@ -4,8 +4,6 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
-import org.bytedeco.javacpp.IntPointer;
-import org.bytedeco.javacpp.LongPointer;
 
 import java.nio.DoubleBuffer;
 import java.nio.FloatBuffer;
@@ -152,7 +150,7 @@ public final class FlatKernels {
             return true;
         }
         if (ArrayViews.direct(a) && a.dataType() == DataType.FLOAT) {
-            IntBuffer bits = intBits(a);
+            IntBuffer bits = NativeArrays.intBits(a);
             boolean[] bad = new boolean[1];
             chunks((int) a.length(), (from, to) -> {
                 int[] t = new int[TILE];
@@ -172,7 +170,7 @@ public final class FlatKernels {
             return !bad[0];
         }
         if (ArrayViews.direct(a) && a.dataType() == DataType.DOUBLE) {
-            LongBuffer bits = longBits(a);
+            LongBuffer bits = NativeArrays.longBuffer(a);
             boolean[] bad = new boolean[1];
             chunks((int) a.length(), (from, to) -> {
                 long[] t = new long[TILE];
@@ -191,20 +189,6 @@ public final class FlatKernels {
             return !bad[0];
         }
         return Double.isFinite(a.sumNumber().doubleValue());
-    }
-
-    /** The bits of a direct FLOAT array's elements. */
-    private static IntBuffer intBits(INDArray a) {
-        IntPointer p = new IntPointer(a.data().addressPointer());
-        p.position(0).limit(a.length());
-        return p.asBuffer();
-    }
-
-    /** The bits of a direct DOUBLE array's elements. */
-    private static LongBuffer longBits(INDArray a) {
-        LongPointer p = new LongPointer(a.data().addressPointer());
-        p.position(0).limit(a.length());
-        return p.asBuffer();
     }
 
     private interface Range {

@@ -9,6 +9,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 
 import java.nio.DoubleBuffer;
 import java.nio.FloatBuffer;
+import java.nio.IntBuffer;
 import java.nio.LongBuffer;
 
 /**
@@ -34,7 +35,17 @@ public final class NativeArrays {
         return p.asBuffer();
     }
 
-    /** A direct buffer over the elements of an INT64 array that is {@link ArrayViews#direct}. */
+    /** The bit patterns of a FLOAT array that is {@link ArrayViews#direct}, as a direct int buffer over its elements. */
+    static IntBuffer intBits(INDArray a) {
+        IntPointer p = new IntPointer(a.data().addressPointer());
+        p.position(0).limit(a.length());
+        return p.asBuffer();
+    }
+
+    /**
+     * A direct buffer over the elements of an INT64 array that is {@link ArrayViews#direct} (or the bit patterns of
+     * such a DOUBLE array).
+     */
     static LongBuffer longBuffer(INDArray a) {
         LongPointer p = new LongPointer(a.data().addressPointer());
         p.position(0).limit(a.length());
