@@ -49,9 +49,9 @@ final class LazyAdam implements TableOptimizer {
         double[] grads = g.values();
         double touched = 0;
         for (int i = 0; i < g.count(); i++) {
-            if (i % AHEAD == 0) {
+            if (i % NativeRows.AHEAD == 0) {
                 // Start the memory reads of the next rows (random rows of a large table miss every cache).
-                for (int k = i; k < Math.min(i + AHEAD, g.count()); k++) {
+                for (int k = NativeRows.aheadFrom(i), end = NativeRows.aheadTo(i, g.count()); k < end; k++) {
                     long r = g.row(k);
                     touched += t.touch(r) + mRows.touch(r) + vRows.touch(r);
                 }
@@ -74,8 +74,6 @@ final class LazyAdam implements TableOptimizer {
         sink += touched;
     }
 
-    /** Rows whose memory reads are started together (the other sparse kernels use it too). */
-    static final int AHEAD = 8;
     /** Keeps the touches from being optimised away. */
     private double sink;
 

@@ -19,7 +19,10 @@ final class NativeRows {
     private static final long WINDOW_BYTES = 1L << 30;
     private final int dim;
     private final long rows;
+    /** Rows per window, a power of two (so a row's window and offset are a shift and a mask, not a division). */
     private final long rowsPerWindow;
+    private final int shift;
+    private final long mask;
     private final FloatBuffer[] floats;
     private final DoubleBuffer[] doubles;
     /** Keeps the array (and so its native memory, which ND4J frees when the array is collected) reachable. */
@@ -42,7 +45,9 @@ final class NativeRows {
         this.rows = a.size(0);
         this.dim = (int) a.size(1);
         int width = type.width();
-        this.rowsPerWindow = Math.max(1, windowBytes / width / Math.max(dim, 1));
+        this.rowsPerWindow = Long.highestOneBit(Math.max(1, windowBytes / width / Math.max(dim, 1)));
+        this.shift = Long.numberOfTrailingZeros(rowsPerWindow);
+        this.mask = rowsPerWindow - 1;
         int windows = (int) Math.max(1, (rows + rowsPerWindow - 1) / rowsPerWindow);
         // A view's buffer starts at the view: its address pointer is the first element.
         Pointer base = a.data().addressPointer();
@@ -89,8 +94,8 @@ final class NativeRows {
 
     /** Copies row {@code row} into {@code dst[off .. off + dim)}. */
     void read(long row, double[] dst, int off) {
-        int w = (int) (row / rowsPerWindow);
-        int at = (int) ((row - w * rowsPerWindow) * dim);
+        int w = (int) (row >>> shift);
+        int at = (int) ((row & mask) * dim);
         if (floats != null) {
             float[] f = scratch();
             floats[w].get(at, f, 0, dim);
@@ -104,8 +109,8 @@ final class NativeRows {
 
     /** Writes {@code src[off .. off + dim)} into row {@code row} (rounded to float for a FLOAT array). */
     void write(long row, double[] src, int off) {
-        int w = (int) (row / rowsPerWindow);
-        int at = (int) ((row - w * rowsPerWindow) * dim);
+        int w = (int) (row >>> shift);
+        int at = (int) ((row & mask) * dim);
         if (floats != null) {
             float[] f = scratch();
             for (int j = 0; j < dim; j++) {
@@ -122,15 +127,15 @@ final class NativeRows {
      * touch the rows of a few ids ahead before updating, letting the CPU overlap the cache misses of random rows.
      */
     double touch(long row) {
-        int w = (int) (row / rowsPerWindow);
-        int at = (int) ((row - w * rowsPerWindow) * dim);
+        int w = (int) (row >>> shift);
+        int at = (int) ((row & mask) * dim);
         return floats != null ? floats[w].get(at) : doubles[w].get(at);
     }
 
     /** Adds row {@code row} of a FLOAT array to {@code acc}. */
     void accumulate(long row, float[] acc) {
-        int w = (int) (row / rowsPerWindow);
-        int at = (int) ((row - w * rowsPerWindow) * dim);
+        int w = (int) (row >>> shift);
+        int at = (int) ((row & mask) * dim);
         float[] f = scratch();
         floats[w].get(at, f, 0, dim);
         for (int j = 0; j < dim; j++) {
@@ -140,8 +145,8 @@ final class NativeRows {
 
     /** Adds row {@code row} of a DOUBLE array to {@code acc}. */
     void accumulate(long row, double[] acc) {
-        int w = (int) (row / rowsPerWindow);
-        int at = (int) ((row - w * rowsPerWindow) * dim);
+        int w = (int) (row >>> shift);
+        int at = (int) ((row & mask) * dim);
         for (int j = 0; j < dim; j++) {
             acc[j] += doubles[w].get(at + j);
         }
@@ -149,29 +154,49 @@ final class NativeRows {
 
     /** Writes {@code src[0 .. dim)} into row {@code row} of a FLOAT array. */
     void put(long row, float[] src) {
-        int w = (int) (row / rowsPerWindow);
-        int at = (int) ((row - w * rowsPerWindow) * dim);
+        int w = (int) (row >>> shift);
+        int at = (int) ((row & mask) * dim);
         floats[w].put(at, src, 0, dim);
     }
 
     /**
-     * Read-ahead for a loop over ids: when {@code i} is a multiple of {@link LazyAdam#AHEAD}, {@link #touch}es the rows
-     * of {@code ids[offset + k * stride]} for k in [i + AHEAD, min(i + 2 AHEAD, count)), skipping ids outside the
-     * table, so that the cache misses of the next rows overlap with the work on this one.
+     * Read-ahead for a loop over ids: when {@code i} is a multiple of {@link #AHEAD}, {@link #touch}es the rows of
+     * {@code ids[offset + k * stride]} for k in [{@link #aheadFrom}(i), {@link #aheadTo}(i, count)), skipping ids
+     * outside the table, so that the cache misses of the next block of rows overlap with the work on this one.
      *
      * @return the values read, for the caller to keep (so that the reads are not optimised away)
      */
     double readAhead(long[] ids, int offset, int stride, int i, int count) {
+        if (i % AHEAD != 0) {
+            return 0;
+        }
         double touched = 0;
-        if (i % LazyAdam.AHEAD == 0) {
-            for (int k = i + LazyAdam.AHEAD; k < Math.min(i + 2 * LazyAdam.AHEAD, count); k++) {
-                long id = ids[offset + k * stride];
-                if (id >= 0 && id < rows) {
-                    touched += touch(id);
-                }
+        for (int k = aheadFrom(i), end = aheadTo(i, count); k < end; k++) {
+            long id = ids[offset + k * stride];
+            if (id >= 0 && id < rows) {
+                touched += touch(id);
             }
         }
         return touched;
+    }
+
+    /**
+     * Rows whose memory reads a sparse kernel starts together, a block ahead of the row it works on. Java has no
+     * prefetch instruction: a touch is a load, which holds its place in the CPU's reorder buffer until the data
+     * arrives, so the touches of a block are issued in one short loop. Measured on an AMD EPYC (Zen 3, one thread),
+     * mean-pooling bags of up to 50 random rows of a [10^6, 16] FLOAT table that misses the caches: about 50 ns per
+     * row with blocks of 32 against 70-115 with blocks of 8 (PyTorch's EmbeddingBag, which prefetches, about 34).
+     */
+    static final int AHEAD = 32;
+
+    /** First index whose row is touched at block start {@code i}: the next block (both blocks at the start). */
+    static int aheadFrom(int i) {
+        return i == 0 ? 0 : i + AHEAD;
+    }
+
+    /** End (exclusive) of the indices touched at block start {@code i} of a loop over {@code count}. */
+    static int aheadTo(int i, int count) {
+        return Math.min(i + 2 * AHEAD, count);
     }
 
     private float[] scratch;
@@ -185,10 +210,10 @@ final class NativeRows {
 
     /** Copies row {@code row} of this array into row {@code toRow} of {@code to} (same width and type). */
     void copyRow(long row, NativeRows to, long toRow) {
-        int w = (int) (row / rowsPerWindow);
-        int at = (int) ((row - w * rowsPerWindow) * dim);
-        int tw = (int) (toRow / to.rowsPerWindow);
-        int tat = (int) ((toRow - tw * to.rowsPerWindow) * dim);
+        int w = (int) (row >>> shift);
+        int at = (int) ((row & mask) * dim);
+        int tw = (int) (toRow >>> to.shift);
+        int tat = (int) ((toRow & to.mask) * dim);
         if (floats != null) {
             to.floats[tw].put(tat, floats[w], at, dim);
         } else {
@@ -201,10 +226,10 @@ final class NativeRows {
      * {@code toColumn} on (same type).
      */
     void copyRowInto(long row, NativeRows to, long toRow, int toColumn) {
-        int w = (int) (row / rowsPerWindow);
-        int at = (int) ((row - w * rowsPerWindow) * dim);
-        int tw = (int) (toRow / to.rowsPerWindow);
-        int tat = (int) ((toRow - tw * to.rowsPerWindow) * to.dim) + toColumn;
+        int w = (int) (row >>> shift);
+        int at = (int) ((row & mask) * dim);
+        int tw = (int) (toRow >>> to.shift);
+        int tat = (int) ((toRow & to.mask) * to.dim) + toColumn;
         if (floats != null) {
             to.floats[tw].put(tat, floats[w], at, dim);
         } else {
@@ -214,8 +239,8 @@ final class NativeRows {
 
     /** Sets row {@code row} to zeros. */
     void zeroRow(long row) {
-        int w = (int) (row / rowsPerWindow);
-        int at = (int) ((row - w * rowsPerWindow) * dim);
+        int w = (int) (row >>> shift);
+        int at = (int) ((row & mask) * dim);
         for (int j = 0; j < dim; j++) {
             if (floats != null) {
                 floats[w].put(at + j, 0f);
@@ -232,15 +257,15 @@ final class NativeRows {
 
     /** One element. */
     double get(long row, int col) {
-        int w = (int) (row / rowsPerWindow);
-        int at = (int) ((row - w * rowsPerWindow) * dim) + col;
+        int w = (int) (row >>> shift);
+        int at = (int) ((row & mask) * dim) + col;
         return floats != null ? floats[w].get(at) : doubles[w].get(at);
     }
 
     /** Sets one element. */
     void set(long row, int col, double value) {
-        int w = (int) (row / rowsPerWindow);
-        int at = (int) ((row - w * rowsPerWindow) * dim) + col;
+        int w = (int) (row >>> shift);
+        int at = (int) ((row & mask) * dim) + col;
         if (floats != null) {
             floats[w].put(at, (float) value);
         } else {

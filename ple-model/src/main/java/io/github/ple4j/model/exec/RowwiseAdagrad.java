@@ -33,8 +33,8 @@ final class RowwiseAdagrad implements TableOptimizer {
         double[] grads = g.values();
         double touched = 0;
         for (int i = 0; i < g.count(); i++) {
-            if (i % LazyAdam.AHEAD == 0) {
-                for (int k = i; k < Math.min(i + LazyAdam.AHEAD, g.count()); k++) {
+            if (i % NativeRows.AHEAD == 0) {
+                for (int k = NativeRows.aheadFrom(i), end = NativeRows.aheadTo(i, g.count()); k < end; k++) {
                     touched += t.touch(g.row(k)) + acc.touch(g.row(k));
                 }
             }

@@ -220,4 +220,48 @@ class TableOptimizerTest {
                 () -> NativeRows.of(Nd4j.zeros(DataType.INT32, 2, 2)));
         assertEquals("row access supports FLOAT and DOUBLE arrays but got INT", e.getMessage());
     }
+    @Test
+    void windowsHoldAPowerOfTwoRowsAndEveryRowIsReachable() {
+        INDArray table = Nd4j.arange(21).castTo(DataType.DOUBLE).reshape('c', 7, 3);
+        NativeRows rows = NativeRows.of(table, 72);    // 72 bytes = 3 rows of 3 doubles, rounded down to 2 per window
+        double[] row = new double[3];
+        for (int r = 0; r < 7; r++) {
+            rows.read(r, row, 0);
+            assertArrayEquals(new double[]{3 * r, 3 * r + 1, 3 * r + 2}, row, 0, "row " + r);
+        }
+        NativeRows copy = NativeRows.of(Nd4j.zeros(DataType.DOUBLE, 7, 3), 24);   // one row per window
+        for (int r = 0; r < 7; r++) {
+            rows.copyRow(r, copy, 6 - r);
+        }
+        copy.read(1, row, 0);
+        assertArrayEquals(new double[]{15, 16, 17}, row, 0);
+    }
+
+    @Test
+    void readAheadTouchesTheNextBlockOfValidIds() {
+        int a = NativeRows.AHEAD;
+        long n = 4L * a;
+        INDArray table = Nd4j.arange(n).castTo(DataType.FLOAT).reshape('c', n, 1);   // row r holds r
+        NativeRows rows = NativeRows.of(table);
+        long[] ids = new long[3 * a];
+        for (int i = 0; i < ids.length; i++) {
+            ids[i] = i;
+        }
+        ids[1] = -1;              // padding
+        ids[2 * a] = n + 5;       // outside the table
+        // At the first index both blocks are touched: ids 0 .. 2a-1 without the padding.
+        double first = (2.0 * a - 1) * (2 * a) / 2 - 1;
+        assertEquals(first, rows.readAhead(ids, 0, 1, 0, ids.length), 0);
+        assertEquals(0, rows.readAhead(ids, 0, 1, 3, ids.length), 0, "only at block starts");
+        // At index a the block [2a, 3a) is touched, without the id outside the table.
+        double third = (2.0 * a + 3 * a - 1) * a / 2 - 2 * a;
+        assertEquals(third, rows.readAhead(ids, 0, 1, a, ids.length), 0);
+        assertEquals(0, rows.readAhead(ids, 0, 1, 2 * a, ids.length), 0, "nothing past the end");
+        // A strided walk (column 1 of [count, 2] ids) reads ids[1 + 2k].
+        long[] pairs = new long[4 * a];
+        for (int k = 0; k < 2 * a; k++) {
+            pairs[2 * k + 1] = k + 1;
+        }
+        assertEquals((2.0 * a) * (2 * a + 1) / 2, rows.readAhead(pairs, 1, 2, 0, 2 * a), 0);
+    }
 }
