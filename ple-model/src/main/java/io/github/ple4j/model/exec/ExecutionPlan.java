@@ -210,6 +210,9 @@ public final class ExecutionPlan implements AutoCloseable {
         if (f instanceof EmbeddingBag b) {
             return new EmbeddingBagStep(b, inIdx, outIdx, types);
         }
+        if (f instanceof ExpertMixture m) {
+            return new ExpertMixtureStep(m, inIdx, outIdx, types);
+        }
         return new EmbeddedInputStep((EmbeddedInput) f, inIdx, outIdx, types);
     }
 

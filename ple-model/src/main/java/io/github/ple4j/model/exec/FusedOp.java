@@ -7,7 +7,7 @@ import java.util.List;
  * graph keeps those ops, so SameDiff computes the same value (the reference the plan's tests compare against);
  * a plan given a fused op visits only its {@link #inputs()}, and ops that nothing else needs are not run.
  */
-public sealed interface FusedOp permits EmbeddingBag, EmbeddedInput {
+public sealed interface FusedOp permits EmbeddingBag, EmbeddedInput, ExpertMixture {
     /** The variable computed. */
     String output();
 

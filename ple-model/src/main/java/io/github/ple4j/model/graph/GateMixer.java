@@ -1,5 +1,6 @@
 package io.github.ple4j.model.graph;
 
+import io.github.ple4j.model.exec.ExpertMixture;
 import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.autodiff.samediff.SameDiff;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -34,8 +35,10 @@ final class GateMixer {
      * @param weights the gate's softmax weights [B, n], n = the experts of {@code parts} in order
      * @param parts   the groups mixed, in gate order
      * @param h       expert output width
+     * @param fused   receives the mixtures the execution plan computes with a kernel of its own
      */
-    static SDVariable mix(SameDiff sd, DataType dt, String path, SDVariable weights, List<ExpertBank.Slice> parts, int h) {
+    static SDVariable mix(SameDiff sd, DataType dt, String path, SDVariable weights, List<ExpertBank.Slice> parts, int h,
+                          List<ExpertMixture> fused) {
         int n = parts.stream().mapToInt(ExpertBank.Slice::count).sum();
         int axis = parts.get(0).bank().axis();
         ExpertBank bank = parts.get(0).bank();
@@ -61,7 +64,10 @@ final class GateMixer {
         SDVariable stacked = parts.size() == 1 ? parts.get(0).output()
                 : sd.concat(0, parts.stream().map(ExpertBank.Slice::output).toArray(SDVariable[]::new));     // [n, B, h]
         SDVariable w = sd.expandDims(sd.permute(weights, 1, 0), 2);                                       // [n, B, 1]
-        return stacked.mul(w).sum(0);                                                                    // [B, h]
+        SDVariable mixture = stacked.mul(w).sum(0);                                                      // [B, h]
+        fused.add(new ExpertMixture(mixture.name(), weights.name(), parts.stream()
+                .map(p -> new ExpertMixture.Part(p.bank().output().name(), p.from(), p.count())).toList()));
+        return mixture;
     }
 
     /** sum_i w[b, i] S[b, i, :] as the batched product [B, 1, n] x [B, n, h], viewed as [B, h]. */

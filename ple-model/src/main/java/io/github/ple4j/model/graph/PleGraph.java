@@ -6,6 +6,7 @@ import io.github.ple4j.model.config.CategoricalField;
 import io.github.ple4j.model.config.InputSpec;
 import io.github.ple4j.model.exec.EmbeddedInput;
 import io.github.ple4j.model.exec.EmbeddingBag;
+import io.github.ple4j.model.exec.ExpertMixture;
 import io.github.ple4j.model.exec.FusedOp;
 import org.nd4j.autodiff.samediff.SameDiff;
 
@@ -25,11 +26,13 @@ import java.util.List;
  * @param parameters   every trainable parameter but the sparse tables, as views of one vector
  * @param lookup       how ids are looked up
  * @param sparseTables table parameters updated row by row (outside {@code parameters}), in input order
+ * @param mixtures     gate mixtures of deeper experts, computed by the execution plan with a kernel of its own
  */
 public record PleGraph(SameDiff sameDiff, PleConfig config, GraphSignature signature, List<GateInfo> gates,
                        List<DropoutSite> dropoutSites, List<String> weightNames, FlatParameters parameters,
-                       EmbeddingLookup lookup, List<String> sparseTables) {
+                       EmbeddingLookup lookup, List<String> sparseTables, List<ExpertMixture> mixtures) {
     public PleGraph {
+        mixtures = List.copyOf(mixtures);
         gates = List.copyOf(gates);
         dropoutSites = List.copyOf(dropoutSites);
         weightNames = List.copyOf(weightNames);
@@ -37,16 +40,19 @@ public record PleGraph(SameDiff sameDiff, PleConfig config, GraphSignature signa
     }
 
     /**
-     * The values an execution plan over this graph computes with kernels of its own (gather graphs; the one-hot graph
-     * has none): each pooled bag, and the concatenated input when it has several parts. {@code -Dple4j.exec.fused=false}
-     * runs the graph's own ops instead (for comparison).
+     * The values an execution plan over this graph computes with kernels of its own: the gate mixtures of deeper
+     * experts ({@link ExpertMixture}) and, in gather graphs, each pooled bag and the concatenated input when it has
+     * several parts. {@code -Dple4j.exec.fused=false} runs the graph's own ops instead (for comparison).
      */
     public List<FusedOp> fusedOps() {
-        if (lookup != EmbeddingLookup.GATHER || !Boolean.parseBoolean(System.getProperty("ple4j.exec.fused", "true"))) {
+        if (!Boolean.parseBoolean(System.getProperty("ple4j.exec.fused", "true"))) {
             return List.of();
         }
+        List<FusedOp> ops = new ArrayList<>(mixtures);
+        if (lookup != EmbeddingLookup.GATHER) {
+            return ops;
+        }
         InputSpec in = config.inputs();
-        List<FusedOp> ops = new ArrayList<>();
         List<String> pooled = new ArrayList<>();
         for (CategoricalField f : in.bags()) {
             ops.add(new EmbeddingBag(GraphSignature.pooled(f.name()), GraphSignature.bag(f.name()),

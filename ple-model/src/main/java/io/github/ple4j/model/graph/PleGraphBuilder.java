@@ -65,6 +65,6 @@ public final class PleGraphBuilder {
         LossBuilder.build(sd, config, signature, out.logits(), params.weightNames());
         FlatParameters flat = FlatParameters.flatten(sd, excluded, included);
         return new PleGraph(sd, config, signature, out.gates(), out.dropoutSites(), params.weightNames(), flat, lookup,
-                sparse ? List.copyOf(tables) : List.of());
+                sparse ? List.copyOf(tables) : List.of(), out.mixtures());
     }
 }

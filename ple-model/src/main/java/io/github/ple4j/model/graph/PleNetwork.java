@@ -4,6 +4,7 @@ import io.github.ple4j.model.config.ExtractionSpec;
 import io.github.ple4j.model.config.PleConfig;
 import io.github.ple4j.model.config.TaskSpec;
 import io.github.ple4j.model.config.TaskType;
+import io.github.ple4j.model.exec.ExpertMixture;
 import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.autodiff.samediff.SameDiff;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -38,6 +39,7 @@ public final class PleNetwork {
     private final DropoutSites dropout;
     private final List<String> tasks;
     private final List<GateInfo> gates = new ArrayList<>();
+    private final List<ExpertMixture> mixtures = new ArrayList<>();
 
     private PleNetwork(PleConfig config, SameDiff sd, ParamSource params, boolean dropout) {
         this.config = config;
@@ -55,9 +57,10 @@ public final class PleNetwork {
      * @param predictions  task name to prediction [B, 1] (sigmoid of the logit for BINARY tasks)
      * @param gates        every softmax gate, level by level
      * @param dropoutSites dropout mask placeholders
+     * @param mixtures     the gate mixtures an execution plan computes with a kernel of its own
      */
     public record Outputs(Map<String, SDVariable> logits, Map<String, SDVariable> predictions, List<GateInfo> gates,
-                          List<DropoutSite> dropoutSites) {
+                          List<DropoutSite> dropoutSites, List<ExpertMixture> mixtures) {
     }
 
     /**
@@ -114,7 +117,7 @@ public final class PleNetwork {
             predictions.put(task.name(), task.type() == TaskType.BINARY ? sd.nn.sigmoid(pred, logit)
                     : sd.identity(pred, logit));
         }
-        return new Outputs(logits, predictions, gates, dropout.sites());
+        return new Outputs(logits, predictions, gates, dropout.sites(), mixtures);
     }
 
     /** Group name to expert count, in bank order (tasks, then shared): all groups, or just {@code only}. */
@@ -184,7 +187,7 @@ public final class PleNetwork {
         }
         SDVariable w = sd.nn.softmax(outputName, logits, 1);                       // [B, n]
         gates.add(new GateInfo(outputName, level, owner, labels));
-        return GateMixer.mix(sd, dt, path, w, parts, config.extraction().expertOutput());
+        return GateMixer.mix(sd, dt, path, w, parts, config.extraction().expertOutput(), mixtures);
     }
 
     /** Tower MLP and head of a task (Eq. 5 and 7); returns the logit [B, 1]. */

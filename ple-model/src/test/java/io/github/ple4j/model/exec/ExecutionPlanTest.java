@@ -58,9 +58,10 @@ class ExecutionPlanTest {
         return out;
     }
 
+    /** The trainer's plan: the gradient function with the graph's fused ops (gate mixtures of deeper experts). */
     private static ExecutionPlan trainingPlan(PleGraph g) {
         GraphTestSupport.ensureGradFunction(g.sameDiff());
-        return new ExecutionPlan(g.sameDiff().getFunction("grad"), g.sameDiff(), trainingOutputs(g));
+        return new ExecutionPlan(g.sameDiff().getFunction("grad"), g.sameDiff(), trainingOutputs(g), g.fusedOps());
     }
 
     private static void assertClose(INDArray expected, INDArray actual, double tol, String what) {
@@ -127,10 +128,13 @@ class ExecutionPlanTest {
         List<String> outs = new ArrayList<>(g.signature().predictionOutputs());
         g.gates().forEach(gate -> outs.add(gate.output()));
         Map<String, INDArray> expected = GraphTestSupport.outputs(g.sameDiff(), ph, outs.toArray(new String[0]));
-        try (ExecutionPlan plan = new ExecutionPlan(g.sameDiff(), outs)) {
-            Map<String, INDArray> actual = plan.run(ph);
-            for (String o : outs) {
-                assertClose(expected.get(o), actual.get(o), 1e-12, o);
+        for (boolean fused : new boolean[]{false, true}) {
+            try (ExecutionPlan plan = new ExecutionPlan(g.sameDiff(), g.sameDiff(), outs,
+                    fused ? g.fusedOps() : List.of())) {
+                Map<String, INDArray> actual = plan.run(ph);
+                for (String o : outs) {
+                    assertClose(expected.get(o), actual.get(o), 1e-12, (fused ? "fused " : "") + o);
+                }
             }
         }
     }
