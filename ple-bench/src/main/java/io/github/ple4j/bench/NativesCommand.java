@@ -7,6 +7,7 @@ import io.github.ple4j.model.Backend;
 import io.github.ple4j.model.CpuInfo;
 import io.github.ple4j.model.NativeCalibration;
 import io.github.ple4j.model.NativeSelection;
+import io.github.ple4j.model.SystemBlas;
 import io.github.ple4j.model.config.ConfigJson;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -29,8 +30,9 @@ import java.util.concurrent.Callable;
  * ND4J loads, once per process) on the {@code throughput} benchmark of a few configs, training and inference, in
  * {@code --rounds} alternating rounds so that drift on a shared machine hits every build alike. A build's score is
  * the geometric mean over the measured cells (config x phase) of its speed relative to the fastest build in that
- * cell; the highest score wins. Writes {@code natives.json} and {@code natives.md}; {@code --docs} also writes them
- * to {@code docs/results/native-builds-<cpu kind>.*}.
+ * cell; the highest score wins. When the system has an OpenBLAS ({@link SystemBlas}), every build is measured again
+ * with it in place of the bundled one ({@code <build>+system-blas}). Writes {@code natives.json} and
+ * {@code natives.md}; {@code --docs} also writes them to {@code docs/results/native-builds-<cpu kind>.*}.
  */
 @Command(name = "natives", mixinStandardHelpOptions = true,
         description = "Measure the bundled native builds this CPU runs and cache the fastest for NativeSelection.")
@@ -104,7 +106,7 @@ public final class NativesCommand implements Callable<Integer> {
         }
         Map<String, Double> scores = scores(new ArrayList<>(measured.values()));
         String best = best(scores);
-        String key = NativeCalibration.machineKey(cpu, builds);
+        String key = NativeSelection.machineKey();
         ObjectNode json = json(cpu, threads, builds, measured, scores, best, failed);
         List<String> md = markdown(cpu, threads, measured, scores, best, failed);
         report.write("natives", json, md);
@@ -129,8 +131,11 @@ public final class NativesCommand implements Callable<Integer> {
     private double[] runChild(String build, String config, int threads, Path out) throws IOException, InterruptedException {
         Files.createDirectories(out);
         Path java = Path.of(System.getProperty("java.home"), "bin", "java");
-        List<String> cmd = List.of(java.toString(), "-D" + NativeSelection.EXTENSION_PROPERTY + "=" + build,
-                "-cp", System.getProperty("java.class.path"), PleBench.class.getName(), "throughput",
+        boolean systemBlas = build.endsWith(SystemBlas.SUFFIX);
+        String extension = systemBlas ? build.substring(0, build.length() - SystemBlas.SUFFIX.length()) : build;
+        List<String> cmd = List.of(java.toString(), "-D" + NativeSelection.EXTENSION_PROPERTY + "=" + extension,
+                "-D" + SystemBlas.PROPERTY + "=" + (systemBlas ? "system" : "bundled"), "-cp",
+                System.getProperty("java.class.path"), PleBench.class.getName(), "throughput",
                 "--config", config, "--batch", Integer.toString(batch), "--threads", Integer.toString(threads),
                 "--runs", Integer.toString(runs), "--warmup", Integer.toString(warmup), "--run-seconds", Double.toString(runSeconds),
                 "--out", out.toString());
@@ -146,10 +151,16 @@ public final class NativesCommand implements Callable<Integer> {
         }
         JsonNode root = ConfigJson.mapper().readTree(result.toFile());
         String jar = root.path("provenance").path("backend").path("nativeJar").asText("");
-        String expected = "linux-x86_64" + build + ".jar";
+        String expected = "linux-x86_64" + extension + ".jar";
         if (!jar.endsWith(expected)) {
             throw new IllegalStateException("the JVM pinned to build '" + NativeCalibration.label(build) + "' loaded "
                     + (jar.isEmpty() ? "an unknown jar" : jar) + " (expected one ending in " + expected + ")");
+        }
+        String blas = root.path("provenance").path("backend").path("blasLibrary").asText("");
+        String system = SystemBlas.find().map(SystemBlas::resolved).orElse("?");
+        if (blas.contains(system) != systemBlas) {
+            throw new IllegalStateException("the JVM of build '" + NativeCalibration.label(build) + "' mapped the OpenBLAS "
+                    + blas + " (expected " + (systemBlas ? "" : "not ") + "the system's " + system + ")");
         }
         JsonNode b = root.path("results").path(0).path("batches").path(0);
         return new double[]{b.path("train").path("samplesPerSecond").path("median").asDouble(),
@@ -232,7 +243,9 @@ public final class NativesCommand implements Callable<Integer> {
         md.add("`ple-bench natives`: each build in its own JVM, `throughput` at batch " + batch + ", " + threads
                 + " thread(s), " + warmup + " warm-up and " + runs + " timed runs of " + runSeconds
                 + " s per phase and round. Score: geometric mean over the cells"
-                + " of the build's speed relative to the fastest build in that cell.");
+                + " of the build's speed relative to the fastest build in that cell."
+                + SystemBlas.find().map(d -> " `+system-blas`: the build with the system's OpenBLAS ("
+                + SystemBlas.resolved(d) + ") in place of the bundled 0.3.19.").orElse(""));
         md.add("");
         List<String> cells = new ArrayList<>(measured.values().iterator().next().cells().keySet());
         StringBuilder head = new StringBuilder("| build |");

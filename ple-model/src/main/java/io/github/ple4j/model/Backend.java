@@ -3,6 +3,7 @@ package io.github.ple4j.model;
 import org.nd4j.linalg.factory.Nd4j;
 
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 
@@ -72,6 +73,7 @@ public final class Backend {
         String jar = loaded.equals("?") ? nativeJar(System.getProperty("java.class.path", "")) : loaded;
         m.put("nativeJar", jar.equals("?") ? nativeJarOfLoadedLibrary() : jar);
         m.put("nativeSelection", NativeSelection.apply());
+        m.put("blasLibrary", loadedBlas(mappedFiles()));
         m.put("defaultDataType", String.valueOf(Nd4j.dataType()));
         m.put("nd4j", Versions.ND4J);
         m.put("java", System.getProperty("java.version"));
@@ -96,6 +98,27 @@ public final class Backend {
      * The jar JavaCPP extracted the loaded ND4J library from (its cache path names it), or "?". This is the
      * build actually running, whichever variants are on the class path.
      */
+    /**
+     * The OpenBLAS files the process has mapped (the bundled {@code libopenblas_nolapack.so.0} in JavaCPP's cache, or
+     * the system's library and JavaCPP's copy of it), comma-separated; "?" when none is (CUDA, or not Linux).
+     */
+    static String loadedBlas(List<String> mapped) {
+        List<String> found = mapped.stream().filter(f -> f.substring(f.lastIndexOf('/') + 1).startsWith("libopenblas"))
+                .distinct().toList();
+        return found.isEmpty() ? "?" : String.join(", ", found);
+    }
+
+    /** Paths of the files mapped into this process (Linux), or none. */
+    private static List<String> mappedFiles() {
+        try {
+            return java.nio.file.Files.readAllLines(java.nio.file.Path.of("/proc/self/maps")).stream()
+                    .map(l -> l.indexOf('/') >= 0 ? l.substring(l.indexOf('/')) : "").filter(l -> !l.isEmpty())
+                    .distinct().toList();
+        } catch (java.io.IOException | RuntimeException e) {
+            return List.of();
+        }
+    }
+
     static String loadedNativeJar() {
         for (Map.Entry<String, String> e : org.bytedeco.javacpp.Loader.getLoadedLibraries().entrySet()) {
             if (e.getKey().startsWith("jnind4j") && e.getValue() != null) {

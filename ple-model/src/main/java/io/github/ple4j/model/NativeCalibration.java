@@ -48,12 +48,27 @@ public record NativeCalibration(String machine, String best, Instant measuredAt,
 
     /** The key of this machine: CPU model and vector flags, ND4J version, and the builds available. */
     public static String machineKey(CpuInfo cpu, List<String> available) {
-        return cpu.model() + " | " + String.join(",", cpu.vectorFlags()) + " | nd4j " + Versions.ND4J + " | builds "
-                + String.join(",", available.stream().map(NativeCalibration::label).toList());
+        return machineKey(cpu, available, null);
     }
 
-    /** "generic" for the empty extension, else the extension without its leading dash. */
+    /**
+     * As {@link #machineKey(CpuInfo, List)} with the file the system's OpenBLAS resolves to (null when there is
+     * none), so that another version of that library is measured again.
+     */
+    public static String machineKey(CpuInfo cpu, List<String> available, String systemBlas) {
+        return cpu.model() + " | " + String.join(",", cpu.vectorFlags()) + " | nd4j " + Versions.ND4J + " | builds "
+                + String.join(",", available.stream().map(NativeCalibration::label).toList())
+                + (systemBlas == null ? "" : " | system BLAS " + systemBlas);
+    }
+
+    /**
+     * "generic" for the empty extension, else the extension without its leading dash; a build measured with the
+     * system's OpenBLAS keeps its {@link SystemBlas#SUFFIX} ("avx2+system-blas").
+     */
     public static String label(String extension) {
+        if (SystemBlas.marks(extension)) {
+            return label(SystemBlas.extension(extension)) + SystemBlas.SUFFIX;
+        }
         return extension.isEmpty() ? "generic" : extension.substring(1);
     }
 

@@ -1,8 +1,11 @@
 package io.github.ple4j.model;
 
+import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -69,31 +72,47 @@ public final class NativeSelection {
         String arch = System.getProperty("os.arch", "");
         Set<String> flags = cpuFlags();
         NativeCalibration calibration = null;
+        Optional<Path> systemBlas = linuxX86(os, arch) ? SystemBlas.find() : Optional.empty();
         if (System.getProperty(EXTENSION_PROPERTY) == null && linuxX86(os, arch)) {
-            String key = NativeCalibration.machineKey(CpuInfo.current(),
-                    runnable(flags, NativeSelection::onClassPath));
+            String key = machineKey(flags, systemBlas);
             calibration = NativeCalibration.load(NativeCalibration.cacheDir(), key).orElse(null);
         }
         decision = choose(System.getProperty(EXTENSION_PROPERTY), System.getProperty(PROPERTY, "auto"), os, arch,
-                flags, NativeSelection::onClassPath, calibration);
+                flags, NativeSelection::onClassPath, calibration, System.getProperty(SystemBlas.PROPERTY), systemBlas);
         return decision;
     }
 
     /**
      * The builds this machine can run that are on the class path, generic ("") first, then the CPU-specific ones
-     * in the order of preference by flags. Empty off Linux x86-64 (only the generic build exists there; it is then
-     * not listed, since nothing is to be chosen).
+     * in the order of preference by flags; when the system has an OpenBLAS ({@link SystemBlas}), each again with
+     * {@link SystemBlas#SUFFIX} (the build with the system's OpenBLAS). Empty off Linux x86-64 (only the generic
+     * build exists there; it is then not listed, since nothing is to be chosen).
      */
     public static List<String> runnableBuilds() {
         if (!linuxX86(System.getProperty("os.name", ""), System.getProperty("os.arch", ""))) {
             return List.of();
         }
-        return runnable(cpuFlags(), NativeSelection::onClassPath);
+        return withSystemBlas(runnable(cpuFlags(), NativeSelection::onClassPath), SystemBlas.find().isPresent());
+    }
+
+    static List<String> withSystemBlas(List<String> builds, boolean systemBlas) {
+        if (!systemBlas) {
+            return builds;
+        }
+        List<String> all = new java.util.ArrayList<>(builds);
+        builds.forEach(b -> all.add(b + SystemBlas.SUFFIX));
+        return List.copyOf(all);
     }
 
     /** This machine's calibration key (see {@link NativeCalibration#machineKey}). */
     public static String machineKey() {
-        return NativeCalibration.machineKey(CpuInfo.current(), runnableBuilds());
+        return machineKey(cpuFlags(), SystemBlas.find());
+    }
+
+    private static String machineKey(Set<String> flags, Optional<Path> systemBlas) {
+        return NativeCalibration.machineKey(CpuInfo.current(),
+                withSystemBlas(runnable(flags, NativeSelection::onClassPath), systemBlas.isPresent()),
+                systemBlas.map(SystemBlas::resolved).orElse(null));
     }
 
     static List<String> runnable(Set<String> flags, java.util.function.Predicate<String> available) {
@@ -123,12 +142,42 @@ public final class NativeSelection {
         System.out.println(System.getProperty(EXTENSION_PROPERTY, ""));
     }
 
-    /**
-     * The decision logic, separated from the machine for tests; sets the property when it picks a variant.
-     * {@code calibration} is this machine's cached measurement, or null.
-     */
+    /** As the full {@code choose} with the bundled OpenBLAS ({@link SystemBlas#PROPERTY} unset, none installed). */
     static String choose(String userExtension, String mode, String os, String arch, Set<String> flags,
                          java.util.function.Predicate<String> available, NativeCalibration calibration) {
+        return choose(userExtension, mode, os, arch, flags, available, calibration, null, Optional.empty());
+    }
+
+    /**
+     * The decision logic, separated from the machine for tests; sets the properties of the build and BLAS it picks.
+     * {@code calibration} is this machine's cached measurement, or null; {@code blasMode} the value of
+     * {@link SystemBlas#PROPERTY} (null = auto); {@code systemBlas} the directory of the system's OpenBLAS, if any.
+     *
+     * @throws IllegalArgumentException for an unknown mode
+     * @throws IllegalStateException    when the system's OpenBLAS is asked for and there is none
+     */
+    static String choose(String userExtension, String mode, String os, String arch, Set<String> flags,
+                         java.util.function.Predicate<String> available, NativeCalibration calibration,
+                         String blasMode, Optional<Path> systemBlas) {
+        String blas = SystemBlas.mode(blasMode);
+        if (blas.equals("system") && systemBlas.isEmpty()) {
+            throw new IllegalStateException(SystemBlas.PROPERTY + "=system but no " + SystemBlas.LIBRARY + " was found in "
+                    + SystemBlas.DIR_PROPERTY + " or " + SystemBlas.DIRS + " (install the system's OpenBLAS, e.g."
+                    + " Debian's libopenblas0-pthread, or set " + SystemBlas.DIR_PROPERTY + ")");
+        }
+        String[] build = {null};
+        String reason = chooseBuild(userExtension, mode, os, arch, flags, available, calibration, blas,
+                systemBlas.isPresent(), build);
+        boolean system = blas.equals("system") || (build[0] != null && SystemBlas.marks(build[0]));
+        if (!system) {
+            return reason;
+        }
+        return reason + " with " + SystemBlas.use(systemBlas.orElseThrow());
+    }
+
+    private static String chooseBuild(String userExtension, String mode, String os, String arch, Set<String> flags,
+                                      java.util.function.Predicate<String> available, NativeCalibration calibration,
+                                      String blas, boolean systemBlas, String[] chosen) {
         if (userExtension != null) {
             return "natives: " + EXTENSION_PROPERTY + "='" + userExtension + "' set by the user";
         }
@@ -142,21 +191,50 @@ public final class NativeSelection {
             return generic("natives: generic (no CPU-specific builds for " + os + "/" + arch + ")");
         }
         List<String> runnable = runnable(flags, available);
-        if (mode.equals("auto") && calibration != null && runnable.contains(calibration.best())) {
+        String best = mode.equals("auto") ? calibrated(calibration, runnable, blas, systemBlas) : null;
+        if (best != null) {
+            chosen[0] = best;
+            String ext = SystemBlas.extension(best);
             String how = " (fastest of " + calibration.scores().size() + " builds measured on this machine on "
                     + calibration.measuredAt().toString().substring(0, 10) + "; ple-bench natives measures again)";
-            if (calibration.best().isEmpty()) {
+            if (ext.isEmpty()) {
                 return generic("natives: generic" + how);
             }
-            System.setProperty(EXTENSION_PROPERTY, calibration.best());
-            return "natives: linux-x86_64" + calibration.best() + how;
+            System.setProperty(EXTENSION_PROPERTY, ext);
+            return "natives: linux-x86_64" + ext + how;
         }
         if (runnable.size() > 1) {
-            String best = runnable.get(1);
-            System.setProperty(EXTENSION_PROPERTY, best);
-            return "natives: linux-x86_64" + best + " (chosen by CPU flags; ple-bench natives measures which is fastest)";
+            String first = runnable.get(1);
+            System.setProperty(EXTENSION_PROPERTY, first);
+            return "natives: linux-x86_64" + first + " (chosen by CPU flags; ple-bench natives measures which is fastest)";
         }
         return generic("natives: generic (no CPU-specific build on the class path that this CPU supports)");
+    }
+
+    /**
+     * The calibration's choice that can be honoured here: its fastest build when {@code blas} is auto (a build
+     * measured with the system's OpenBLAS only while that library is there), else the fastest measured build with
+     * the asked-for OpenBLAS; null when none is runnable.
+     */
+    private static String calibrated(NativeCalibration calibration, List<String> runnable, String blas,
+                                     boolean systemBlas) {
+        if (calibration == null) {
+            return null;
+        }
+        java.util.function.Predicate<String> ok = b -> runnable.contains(SystemBlas.extension(b))
+                && (!SystemBlas.marks(b) || systemBlas);
+        if (blas.equals("auto")) {
+            return ok.test(calibration.best()) ? calibration.best() : null;
+        }
+        boolean wantSystem = blas.equals("system");
+        String best = null;
+        for (Map.Entry<String, Double> e : calibration.scores().entrySet()) {
+            if (ok.test(e.getKey()) && SystemBlas.marks(e.getKey()) == wantSystem
+                    && (best == null || e.getValue() > calibration.scores().get(best))) {
+                best = e.getKey();
+            }
+        }
+        return best;
     }
 
     /**
