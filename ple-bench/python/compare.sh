@@ -12,7 +12,8 @@
 # Usage: ple-bench/python/compare.sh [--docs] [output-dir]
 # Environment (defaults in brackets): THREADS [1 2], DENSE_CONFIGS [paddle-census large], DENSE_BATCHES [256 1024],
 #   SPARSE_CONFIGS [ids-1e5 ids-1e6 ids-1e7 criteo bags], SPARSE_BATCHES [256 1024], IDS [uniform zipf], RUNS [5],
-#   IMPLS [fused per-expert].
+#   IMPLS [fused per-expert]. OMP_WAIT_POLICY, when set, reaches both stacks (their OpenMP runtimes read it at start;
+#   `passive` stops idle worker threads from spinning, which on 2 shared cores made both much faster at 2 threads).
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 root="$(cd "$here/../.." && pwd)"
@@ -105,14 +106,17 @@ for key in sorted(ours, key=lambda k: (k[2], k[0].startswith(("ids", "criteo", "
                      torchAll=[{k: t[k] for k in ("impl", "trainSamplesPerSecond", "inferSamplesPerSecond", "peakRssMiB")} for t in ts]))
 cpu = (tprov or {}).get("cpu") or (prov or {}).get("cpu")
 provenance = dict(created=datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"), cpu=cpu,
-                  ple4j={k: prov.get(k) for k in ("library", "jvm", "nativeJar", "backend", "blas")} if prov else None,
+                  ple4j={k: prov.get(k) for k in ("library", "jvm", "nativeJar", "nativeSelection", "blasLibrary", "backend",
+                                                  "blas")} if prov else None,
+                  ompWaitPolicy=os.environ.get("OMP_WAIT_POLICY") or "unset",
                   torch=(tprov or {}).get("version"), python=platform.python_version(),
                   command="ple-bench/python/compare.sh", runs=os.environ.get("RUNS", "5"))
 json.dump(dict(provenance=provenance, cells=rows), open(f"{out}/compare.json", "w"), indent=2)
 md = ["# PLE4J vs PyTorch, same run (samples/s, median of timed runs)", "",
       f"Machine: {cpu['model'] if cpu else '?'} ({', '.join(cpu['flags']) if cpu else '?'}); created {provenance['created']} by "
       f"`ple-bench/python/compare.sh`; PyTorch {provenance['torch']}; PLE4J {prov.get('library') if prov else '?'} on "
-      f"{prov.get('nativeJar') if prov else '?'}.",
+      f"{prov.get('nativeJar') if prov else '?'} with OpenBLAS {prov.get('blasLibrary', '?') if prov else '?'}; "
+      f"OMP_WAIT_POLICY {provenance['ompWaitPolicy']}.",
       "Ratio = PLE4J / the fastest PyTorch implementation of the cell (fused or per-expert, named after the figure). "
       "Peak RSS: PLE4J's process vs the smaller PyTorch process.", "",
       "| config | batch | threads | ids | PLE4J train | PyTorch train | ratio | PLE4J infer | PyTorch infer | ratio | PLE4J RSS MiB | PyTorch RSS MiB | ratio |",

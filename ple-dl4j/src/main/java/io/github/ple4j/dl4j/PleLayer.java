@@ -4,6 +4,7 @@ import io.github.ple4j.model.config.ConfigJson;
 import io.github.ple4j.model.config.InputSpec;
 import io.github.ple4j.model.config.ModelDataType;
 import io.github.ple4j.model.config.PleConfig;
+import io.github.ple4j.model.exec.ExpertMixture;
 import io.github.ple4j.model.graph.EmbeddingLookup;
 import io.github.ple4j.model.graph.NetworkInputs;
 import io.github.ple4j.model.graph.PleNetwork;
@@ -228,6 +229,14 @@ public class PleLayer extends SameDiffLayer {
 
     @Override
     public SDVariable defineLayer(SameDiff sd, SDVariable layerInput, Map<String, SDVariable> paramTable, SDVariable mask) {
+        return define(sd, layerInput, paramTable).output();
+    }
+
+    /** The layer's output (the task logits) and the gate mixtures its execution plans compute by kernel. */
+    record Defined(SDVariable output, List<ExpertMixture> mixtures) {
+    }
+
+    Defined define(SameDiff sd, SDVariable layerInput, Map<String, SDVariable> paramTable) {
         PleConfig c = pleConfig();
         int f = c.inputs().denseSize();
         int k = c.inputs().categorical().size();
@@ -237,7 +246,9 @@ public class PleLayer extends SameDiffLayer {
         PleNetwork.Outputs out = PleNetwork.define(c, sd, new NetworkInputs(dense, ids, null, EmbeddingLookup.ONE_HOT),
                 new TableParams(paramTable, ParamKeys::toDl4j, c.seed()), false);
         List<SDVariable> logits = new ArrayList<>(out.logits().values());
-        return logits.size() == 1 ? logits.get(0) : sd.concat("ple/logits", 1, logits.toArray(new SDVariable[0]));
+        SDVariable output = logits.size() == 1 ? logits.get(0)
+                : sd.concat("ple/logits", 1, logits.toArray(new SDVariable[0]));
+        return new Defined(output, out.mixtures());
     }
 
     @Override

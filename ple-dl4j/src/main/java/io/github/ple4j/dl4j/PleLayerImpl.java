@@ -1,6 +1,7 @@
 package io.github.ple4j.dl4j;
 
 import io.github.ple4j.model.exec.ExecutionPlan;
+import io.github.ple4j.model.exec.ExpertMixture;
 import io.github.ple4j.model.exec.GradientFunction;
 import io.github.ple4j.model.graph.RecordingParams;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
@@ -72,6 +73,8 @@ public class PleLayerImpl extends SameDiffLayer {
     private ExecutionPlan trainPlan;
     /** The forward graph alone, for inference. */
     private ExecutionPlan inferPlan;
+    /** The gate mixtures of deeper experts, which the plans compute by kernel (-Dple4j.exec.fused=false: not). */
+    private List<ExpertMixture> mixtures = List.of();
     /** The SameDiff the plans were made over (a new one after {@link #doInit} runs again). */
     private SameDiff planned;
     /** PLE parameter name to the name of its gradient in the gradient function (absent: no gradient). */
@@ -112,7 +115,9 @@ public class PleLayerImpl extends SameDiffLayer {
                 vars.put(key, sameDiff.var(key, dataType, p.shape()));
             }
             SDVariable mask = sameDiff.placeHolder(MASK_KEY, dataType, -1, -1);
-            outputVar = conf.defineLayer(sameDiff, in, vars, mask);
+            PleLayer.Defined defined = conf.define(sameDiff, in, vars);
+            outputVar = defined.output();
+            mixtures = defined.mixtures();
             outputKey = outputVar.name();
             viewedParams = Map.of();
             syncParameterViews();
@@ -206,8 +211,9 @@ public class PleLayerImpl extends SameDiffLayer {
         if (inputGradient != null) {
             requested.add(inputGradient);
         }
-        trainPlan = new ExecutionPlan(sameDiff.getFunction("grad"), sameDiff, requested, List.of(), List.of(EPSILON));
-        inferPlan = new ExecutionPlan(sameDiff, List.of(outputKey));
+        List<ExpertMixture> fused = Boolean.parseBoolean(System.getProperty("ple4j.exec.fused", "true")) ? mixtures : List.of();
+        trainPlan = new ExecutionPlan(sameDiff.getFunction("grad"), sameDiff, requested, fused, List.of(EPSILON));
+        inferPlan = new ExecutionPlan(sameDiff, sameDiff, List.of(outputKey), fused);
         viewedGradients = Map.of();
         planned = sameDiff;
     }

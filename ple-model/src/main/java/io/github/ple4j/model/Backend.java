@@ -67,6 +67,7 @@ public final class Backend {
         m.put("blasThreads", String.valueOf(Nd4j.factory().blas().getMaxThreads()));
         m.put("ompThreads", String.valueOf(env.getOrDefault("omp.threads", "?")));
         m.put("OMP_NUM_THREADS", String.valueOf(System.getenv("OMP_NUM_THREADS")));
+        m.put("OMP_WAIT_POLICY", String.valueOf(System.getenv("OMP_WAIT_POLICY")));
         m.put("devices", String.valueOf(Nd4j.getAffinityManager().getNumberOfDevices()));
         m.put("platform", org.bytedeco.javacpp.Loader.getPlatform());
         String loaded = loadedNativeJar();
