@@ -73,4 +73,20 @@ class BackendTest {
         assertEquals("nd4j-native-" + Versions.ND4J + "-" + org.bytedeco.javacpp.Loader.getPlatform() + extension + ".jar",
                 Backend.loadedNativeJar());
     }
+    /**
+     * The OpenBLAS the process mapped: the system's when {@code ple4j.blas=system} (CI runs the plan and gradient
+     * tests so), the bundled one in JavaCPP's cache otherwise.
+     */
+    @Test
+    void theMappedOpenBlasIsTheOneAskedFor() {
+        Nd4j.create(2, 2).mmul(Nd4j.create(2, 2));
+        String mapped = Backend.describe().get("blasLibrary");
+        if ("system".equals(System.getProperty(SystemBlas.PROPERTY))) {
+            String system = SystemBlas.resolved(SystemBlas.find().orElseThrow());
+            assertTrue(mapped.contains(system), mapped + " does not contain " + system);
+            assertTrue(!mapped.contains("openblas-0.3.19"), "the bundled library stays out: " + mapped);
+        } else if (System.getProperty(SystemBlas.PROPERTY) == null || "bundled".equals(System.getProperty(SystemBlas.PROPERTY))) {
+            assertTrue(mapped.contains("openblas-0.3.19"), "the bundled library: " + mapped);
+        }
+    }
 }
