@@ -131,8 +131,8 @@ public final class NativesCommand implements Callable<Integer> {
     private double[] runChild(String build, String config, int threads, Path out) throws IOException, InterruptedException {
         Files.createDirectories(out);
         Path java = Path.of(System.getProperty("java.home"), "bin", "java");
-        boolean systemBlas = build.endsWith(SystemBlas.SUFFIX);
-        String extension = systemBlas ? build.substring(0, build.length() - SystemBlas.SUFFIX.length()) : build;
+        boolean systemBlas = SystemBlas.marks(build);
+        String extension = SystemBlas.extension(build);
         List<String> cmd = List.of(java.toString(), "-D" + NativeSelection.EXTENSION_PROPERTY + "=" + extension,
                 "-D" + SystemBlas.PROPERTY + "=" + (systemBlas ? "system" : "bundled"), "-cp",
                 System.getProperty("java.class.path"), PleBench.class.getName(), "throughput",

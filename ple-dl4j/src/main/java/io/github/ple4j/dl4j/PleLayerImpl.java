@@ -2,6 +2,7 @@ package io.github.ple4j.dl4j;
 
 import io.github.ple4j.model.exec.ExecutionPlan;
 import io.github.ple4j.model.exec.ExpertMixture;
+import io.github.ple4j.model.exec.FusedOp;
 import io.github.ple4j.model.exec.GradientFunction;
 import io.github.ple4j.model.graph.RecordingParams;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
@@ -211,7 +212,7 @@ public class PleLayerImpl extends SameDiffLayer {
         if (inputGradient != null) {
             requested.add(inputGradient);
         }
-        List<ExpertMixture> fused = Boolean.parseBoolean(System.getProperty("ple4j.exec.fused", "true")) ? mixtures : List.of();
+        List<ExpertMixture> fused = FusedOp.enabled() ? mixtures : List.of();
         trainPlan = new ExecutionPlan(sameDiff.getFunction("grad"), sameDiff, requested, fused, List.of(EPSILON));
         inferPlan = new ExecutionPlan(sameDiff, sameDiff, List.of(outputKey), fused);
         viewedGradients = Map.of();

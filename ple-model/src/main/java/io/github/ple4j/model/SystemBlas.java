@@ -77,12 +77,12 @@ public final class SystemBlas {
     }
 
     /** Whether a build label asks for the system's OpenBLAS. */
-    static boolean marks(String build) {
+    public static boolean marks(String build) {
         return build.endsWith(SUFFIX);
     }
 
     /** The native build extension of a build label (without {@link #SUFFIX}). */
-    static String extension(String build) {
+    public static String extension(String build) {
         return marks(build) ? build.substring(0, build.length() - SUFFIX.length()) : build;
     }
 

@@ -121,6 +121,16 @@ abstract class BufferedStep extends Step {
         return pinned != null && i < pinned.length && pinned[i] == b;
     }
 
+    /** The one [rows, cols] output buffer, allocated again when the shape or type differs from the last call's. */
+    INDArray matrixBuffer(DataType type, long rows, long cols) {
+        if (buffers == null || buffers.length != 1 || buffers[0].size(0) != rows || buffers[0].size(1) != cols
+                || buffers[0].dataType() != type) {
+            freeBuffers();
+            buffers = new INDArray[]{newBuffer(0, type, new long[]{rows, cols})};
+        }
+        return buffers[0];
+    }
+
     /** A buffer for output i: its pinned array when that has the shape and type, else a new array. */
     INDArray newBuffer(int i, DataType type, long[] shape) {
         INDArray p = pinned == null ? null : pinned[i];

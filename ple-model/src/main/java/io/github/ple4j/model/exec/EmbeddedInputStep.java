@@ -73,11 +73,7 @@ final class EmbeddedInputStep extends BufferedStep {
                 batch = checkBatch(batch, idArray.size(0), ids);
                 id = NativeArrays.longs(idArray);
             }
-            if (buffers == null || buffers.length != 1 || buffers[0].size(0) != batch || buffers[0].size(1) != width) {
-                freeBuffers();
-                buffers = new INDArray[]{newBuffer(0, type, new long[]{batch, width})};
-            }
-            INDArray result = buffers[0];
+            INDArray result = matrixBuffer(type, batch, width);
             if (result != lastOut) {
                 outRows = NativeRows.of(result);
                 lastOut = result;

@@ -41,11 +41,7 @@ final class EmbeddingBagStep extends BufferedStep {
             int batch = (int) ids.size(0);
             int length = (int) ids.size(1);
             int dim = (int) table.size(1);
-            if (buffers == null || buffers.length != 1 || buffers[0].size(0) != batch || buffers[0].size(1) != dim) {
-                freeBuffers();
-                buffers = new INDArray[]{newBuffer(0, outTypes[0], new long[]{batch, dim})};
-            }
-            INDArray result = buffers[0];
+            INDArray result = matrixBuffer(outTypes[0], batch, dim);
             if (table != lastTable) {
                 tableRows = NativeRows.of(table);
                 lastTable = table;

@@ -63,12 +63,7 @@ final class ExpertMixtureStep extends BufferedStep {
                 sources[p] = s;
                 direct &= ArrayViews.direct(s);
             }
-            if (buffers == null || buffers.length != 1 || buffers[0].size(0) != batch || buffers[0].size(1) != h
-                    || buffers[0].dataType() != type) {
-                freeBuffers();
-                buffers = new INDArray[]{newBuffer(0, type, new long[]{batch, h})};
-            }
-            INDArray result = buffers[0];
+            INDArray result = matrixBuffer(type, batch, h);
             if (!direct || !ArrayViews.direct(result)) {
                 mixWithOps(w, sources, result);
             } else if (type == DataType.FLOAT) {

@@ -13,4 +13,9 @@ public sealed interface FusedOp permits EmbeddingBag, EmbeddedInput, ExpertMixtu
 
     /** The variables read, in the kernel's order. */
     List<String> inputs();
+
+    /** Whether plans use fused kernels: {@code -Dple4j.exec.fused=false} runs the graph's own ops instead. */
+    static boolean enabled() {
+        return Boolean.parseBoolean(System.getProperty("ple4j.exec.fused", "true"));
+    }
 }

@@ -48,14 +48,10 @@ final class LazyAdam implements TableOptimizer {
         double alpha = lr * Math.sqrt(1 - b2t) / (1 - b1t);
         double[] grads = g.values();
         double touched = 0;
+        NativeRows[] ahead = {t, mRows, vRows};
         for (int i = 0; i < g.count(); i++) {
-            if (i % NativeRows.AHEAD == 0) {
-                // Start the memory reads of the next rows (random rows of a large table miss every cache).
-                for (int k = NativeRows.aheadFrom(i), end = NativeRows.aheadTo(i, g.count()); k < end; k++) {
-                    long r = g.row(k);
-                    touched += t.touch(r) + mRows.touch(r) + vRows.touch(r);
-                }
-            }
+            // Start the memory reads of the next rows (random rows of a large table miss every cache).
+            touched += NativeRows.readAhead(g, i, ahead);
             long row = g.row(i);
             t.read(row, p, 0);
             mRows.read(row, mr, 0);

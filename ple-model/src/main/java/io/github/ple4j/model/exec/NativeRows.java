@@ -189,6 +189,26 @@ final class NativeRows {
      */
     static final int AHEAD = 32;
 
+    /**
+     * Read-ahead for a loop over the rows of row gradients: at block starts ({@code i} a multiple of {@link #AHEAD})
+     * touches rows {@code g.row(k)} of every array, k as for {@link #readAhead(long[], int, int, int, int)}.
+     *
+     * @return the values read, for the caller to keep
+     */
+    static double readAhead(RowGradients g, int i, NativeRows[] arrays) {
+        if (i % AHEAD != 0) {
+            return 0;
+        }
+        double touched = 0;
+        for (int k = aheadFrom(i), end = aheadTo(i, g.count()); k < end; k++) {
+            long r = g.row(k);
+            for (NativeRows a : arrays) {
+                touched += a.touch(r);
+            }
+        }
+        return touched;
+    }
+
     /** First index whose row is touched at block start {@code i}: the next block (both blocks at the start). */
     static int aheadFrom(int i) {
         return i == 0 ? 0 : i + AHEAD;

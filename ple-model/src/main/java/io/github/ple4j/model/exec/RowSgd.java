@@ -22,12 +22,9 @@ final class RowSgd implements TableOptimizer {
         }
         double[] grads = g.values();
         double touched = 0;
+        NativeRows[] ahead = {t};
         for (int i = 0; i < g.count(); i++) {
-            if (i % NativeRows.AHEAD == 0) {
-                for (int k = NativeRows.aheadFrom(i), end = NativeRows.aheadTo(i, g.count()); k < end; k++) {
-                    touched += t.touch(g.row(k));
-                }
-            }
+            touched += NativeRows.readAhead(g, i, ahead);
             long row = g.row(i);
             t.read(row, p, 0);
             for (int j = 0; j < d; j++) {

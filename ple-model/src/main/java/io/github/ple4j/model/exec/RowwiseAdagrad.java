@@ -32,12 +32,9 @@ final class RowwiseAdagrad implements TableOptimizer {
         }
         double[] grads = g.values();
         double touched = 0;
+        NativeRows[] ahead = {t, acc};
         for (int i = 0; i < g.count(); i++) {
-            if (i % NativeRows.AHEAD == 0) {
-                for (int k = NativeRows.aheadFrom(i), end = NativeRows.aheadTo(i, g.count()); k < end; k++) {
-                    touched += t.touch(g.row(k)) + acc.touch(g.row(k));
-                }
-            }
+            touched += NativeRows.readAhead(g, i, ahead);
             long row = g.row(i);
             int base = i * d;
             double sq = 0;

@@ -45,7 +45,7 @@ public record PleGraph(SameDiff sameDiff, PleConfig config, GraphSignature signa
      * several parts. {@code -Dple4j.exec.fused=false} runs the graph's own ops instead (for comparison).
      */
     public List<FusedOp> fusedOps() {
-        if (!Boolean.parseBoolean(System.getProperty("ple4j.exec.fused", "true"))) {
+        if (!FusedOp.enabled()) {
             return List.of();
         }
         List<FusedOp> ops = new ArrayList<>(mixtures);
